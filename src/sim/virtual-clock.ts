@@ -108,10 +108,11 @@ export class VirtualClock implements Clock {
     return this.heapTime.length;
   }
 
-  /** Fire the next event; false if none is left. */
-  step(): boolean {
+  /** Fire the next event due at or before `limit`; false if there is none. */
+  step(limit = Infinity): boolean {
     while (this.heapTime.length > 0) {
       const at = this.heapTime[0]!;
+      if (at > limit) return false;
       const tm = this.pop();
       if (tm.queuedAt !== at) continue; // superseded entry
       tm.queuedAt = -1;
@@ -132,7 +133,7 @@ export class VirtualClock implements Clock {
 
   /** Fire every event up to and including time `until` (synchronously; for benchmarks/tests). */
   advance(until: number): void {
-    while (this.heapTime.length > 0 && this.heapTime[0]! <= until) this.step();
+    while (this.step(until));
     if (until > this.t) this.t = until;
   }
 

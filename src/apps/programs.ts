@@ -1,0 +1,34 @@
+import type { Flavour, Program } from './process.js';
+import { cat, env, hostname, sleep } from './coreutils.js';
+import { ip } from './ip.js';
+import { ping } from './ping.js';
+import { makeShellProgram } from './shell-program.js';
+
+/**
+ * Programs by name. Images pick a flavour (busybox applets vs GNU tools); programs render
+ * their own text per flavour. Paths like /bin/ping resolve by basename.
+ */
+const REGISTRY = new Map<string, Program>([
+  ['ping', ping],
+  ['ip', ip],
+  ['cat', cat],
+  ['hostname', hostname],
+  ['sleep', sleep],
+  ['env', env],
+]);
+
+/** Programs only some namespaces have (the host's iptables, a server image's daemon). */
+export function registerProgram(name: string, prog: Program): void {
+  REGISTRY.set(name, prog);
+}
+
+export function findProgram(name: string, flavour: Flavour): Program | undefined {
+  const base = name.includes('/') ? name.slice(name.lastIndexOf('/') + 1) : name;
+  // busybox images have no bash
+  if (base === 'bash' && flavour === 'busybox') return undefined;
+  return REGISTRY.get(base);
+}
+
+const lookupFor = (flavour: Flavour) => (n: string): Program | undefined => findProgram(n, flavour);
+REGISTRY.set('sh', (p) => makeShellProgram(lookupFor(p.sys.flavour), false)(p));
+REGISTRY.set('bash', (p) => makeShellProgram(lookupFor(p.sys.flavour), true)(p));

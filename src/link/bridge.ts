@@ -1,0 +1,124 @@
+import type { Clock } from '../sim/clock.js';
+import { readMac } from '../wire/mac.js';
+import { NetDev } from './netdev.js';
+
+/** Linux's default FDB ageing time (brctl setageing / ageing_time): 300 s. */
+export const DEFAULT_AGEING_MS = 300_000;
+
+interface FdbEntry {
+  port: NetDev;
+  updated: number;
+}
+
+export interface BridgeStats {
+  forwarded: number;
+  flooded: number;
+  /** Frames whose destination was learned on the ingress port (never sent back). */
+  filtered: number;
+  /** Frames too short to carry an Ethernet header. */
+  runts: number;
+}
+
+/**
+ * A Linux bridge: a learning switch whose own device (docker0, br-…) is the self-port in
+ * the host namespace. Frames received on a port are learned by source MAC, then forwarded to
+ * the port that owns the destination, flooded when it is unknown or a group address, and
+ * never sent back out the port they came in on. Frames for the bridge's own MAC (and
+ * floods) also go up to the host stack through this device.
+ */
+export class BridgeDev extends NetDev {
+  readonly kind = 'bridge' as const;
+  readonly ports: NetDev[] = [];
+  readonly fdb = new Map<number, FdbEntry>();
+  ageingMs = DEFAULT_AGEING_MS;
+  readonly bstats: BridgeStats = { forwarded: 0, flooded: 0, filtered: 0, runts: 0 };
+  private readonly portInput = (frame: Uint8Array, port: NetDev): void => this.input(frame, port);
+
+  constructor(name: string, index: number, mac: number, clock: Clock) {
+    super(name, index, mac, clock);
+  }
+
+  addPort(dev: NetDev): void {
+    dev.master = this.name;
+    dev.rx = this.portInput;
+    this.ports.push(dev);
+  }
+
+  removePort(dev: NetDev): void {
+    const i = this.ports.indexOf(dev);
+    if (i >= 0) this.ports.splice(i, 1);
+    dev.master = null;
+    for (const [mac, e] of this.fdb) if (e.port === dev) this.fdb.delete(mac);
+  }
+
+  /** A frame arriving on a port. */
+  input(frame: Uint8Array, inPort: NetDev): void {
+    if (frame.length < 14) {
+      this.bstats.runts++;
+      inPort.stats.rxErrors++;
+      return;
+    }
+    const now = this.clock.now();
+    // Learn the source unless it is a group address (never a valid source).
+    if ((frame[6]! & 1) === 0) {
+      const src = readMac(frame, 6);
+      const e = this.fdb.get(src);
+      if (e === undefined) this.fdb.set(src, { port: inPort, updated: now });
+      else {
+        e.port = inPort;
+        e.updated = now;
+      }
+    }
+    if ((frame[0]! & 1) !== 0) {
+      this.flood(frame, inPort);
+      this.receive(frame); // broadcast/multicast also goes up to the host stack
+      return;
+    }
+    const dst = readMac(frame, 0);
+    if (dst === this.mac) {
+      this.receive(frame);
+      return;
+    }
+    const e = this.fdb.get(dst);
+    if (e !== undefined && now - e.updated <= this.ageingMs) {
+      if (e.port === inPort) {
+        this.bstats.filtered++;
+        return;
+      }
+      this.bstats.forwarded++;
+      e.port.xmit(frame);
+      return;
+    }
+    if (e !== undefined) this.fdb.delete(dst);
+    this.flood(frame, inPort);
+  }
+
+  /** The host stack sending out of the bridge device (e.g. docker0 → a container). */
+  xmit(frame: Uint8Array): void {
+    this.countTx(frame);
+    if ((frame[0]! & 1) !== 0) {
+      this.flood(frame, null);
+      return;
+    }
+    const e = this.fdb.get(readMac(frame, 0));
+    if (e !== undefined && this.clock.now() - e.updated <= this.ageingMs) {
+      this.bstats.forwarded++;
+      e.port.xmit(frame);
+    } else this.flood(frame, null);
+  }
+
+  private flood(frame: Uint8Array, inPort: NetDev | null): void {
+    this.bstats.flooded++;
+    const ports = this.ports;
+    for (let i = 0; i < ports.length; i++) {
+      const p = ports[i]!;
+      if (p !== inPort) p.xmit(frame);
+    }
+  }
+
+  /** `bridge fdb show`-like rows. */
+  fdbRows(): { mac: number; port: string; ageMs: number }[] {
+    const now = this.clock.now();
+    return [...this.fdb].map(([mac, e]) => ({ mac, port: e.port.name, ageMs: now - e.updated }));
+  }
+}

@@ -1,0 +1,73 @@
+import type { Clock } from '../sim/clock.js';
+import type { Prng } from '../sim/prng.js';
+import { NetDev } from './netdev.js';
+import { Netem, type NetemOptions } from './netem.js';
+import { RxQueue } from './rx-queue.js';
+
+/** Default one-way latency of a veth hop: a few µs, as a Linux host shows. */
+export const DEFAULT_VETH_DELAY_MS = 0.012;
+
+/** One end of a veth pair. What one end transmits, the other receives after `delayMs`. */
+export class VethDev extends NetDev {
+  /** 'ether' for a namespace's uplink that models a physical NIC (the host's eth0). */
+  kind: 'veth' | 'ether' = 'veth';
+  peer!: VethDev;
+  delayMs = DEFAULT_VETH_DELAY_MS;
+  netem: Netem | null = null;
+  /** Frames on their way to this end. */
+  readonly inbound: RxQueue;
+
+  constructor(name: string, index: number, mac: number, clock: Clock) {
+    super(name, index, mac, clock);
+    this.inbound = new RxQueue(clock, this);
+  }
+
+  override peerIndex(): number {
+    return this.peer.index;
+  }
+
+  xmit(frame: Uint8Array): void {
+    if (!this.up || !this.peer.up) {
+      this.stats.txDropped++;
+      return;
+    }
+    this.countTx(frame);
+    const now = this.clock.now();
+    const ne = this.netem;
+    if (ne === null) {
+      this.peer.inbound.push(frame, now + this.delayMs);
+      return;
+    }
+    const d = ne.apply(frame, now, this.delayMs);
+    if (d === null) {
+      this.stats.txDropped++;
+      return;
+    }
+    for (let i = 0; i < d.frames.length; i++) {
+      const f = d.frames[i]!;
+      const delay = d.delays[i]!;
+      if (ne.simple) {
+        this.peer.inbound.push(f, now + delay);
+      } else {
+        // Per-frame events: jitter and reordering break FIFO order, as they do in netem.
+        ne.enqueue();
+        this.clock.after(delay, () => {
+          ne.dequeue();
+          this.peer.receive(f);
+        });
+      }
+    }
+  }
+
+  setNetem(opts: NetemOptions | null, prng: Prng): void {
+    this.netem = opts ? new Netem(opts, prng) : null;
+  }
+}
+
+export function createVethPair(clock: Clock, a: { name: string; index: number; mac: number }, b: { name: string; index: number; mac: number }): [VethDev, VethDev] {
+  const x = new VethDev(a.name, a.index, a.mac, clock);
+  const y = new VethDev(b.name, b.index, b.mac, clock);
+  x.peer = y;
+  y.peer = x;
+  return [x, y];
+}
