@@ -22,8 +22,9 @@ export class VethDev extends NetDev {
     this.inbound = new RxQueue(clock, this);
   }
 
-  override peerIndex(): number {
-    return this.peer.index;
+  /** A veth shows its peer (eth0@if5); an 'ether' uplink models a physical NIC and does not. */
+  override peerIndex(): number | null {
+    return this.kind === 'veth' ? this.peer.index : null;
   }
 
   xmit(frame: Uint8Array): void {

@@ -89,7 +89,7 @@ export class Namespace implements L4Host {
   /** `ip addr add addr/len dev D` (+ its connected route, as the kernel adds it). */
   addAddress(dev: NetDev, addr: number, prefixLen: number): void {
     const mask = prefixMask(prefixLen);
-    const brd = prefixLen >= 31 ? 0 : ((addr & mask) | ~mask) >>> 0;
+    const brd = prefixLen >= 31 || dev.kind === 'loopback' ? 0 : ((addr & mask) | ~mask) >>> 0;
     const a: IfAddr = { addr, prefixLen, brd, dev };
     this.addrs.push(a);
     this.local.set(addr, a);
