@@ -468,11 +468,11 @@ export class Engine {
     if (ep.outer) {
       n.bridge?.removePort(ep.outer);
       this.hostNs.removeDev(ep.outer);
-      ep.outer.inbound.clear();
+      ep.outer.purgeInbound();
     }
     if (ep.inner) {
       c.ns?.removeDev(ep.inner);
-      ep.inner.inbound.clear();
+      ep.inner.purgeInbound();
       ep.inner.up = false;
     }
     n.pool?.release(ep.ip);

@@ -8,6 +8,21 @@ export const DEFAULT_AGEING_MS = 300_000;
 interface FdbEntry {
   port: NetDev;
   updated: number;
+  /** Set when the entry leaves the FDB, so per-port caches drop it. */
+  dead: boolean;
+}
+
+/**
+ * Per-port state (Linux's net_bridge_port): a one-entry cache of the last source and the last
+ * destination seen on this port. A port behind a veth almost always carries one MAC talking
+ * to a few peers, so most frames skip both FDB lookups.
+ */
+class BridgePort {
+  lastSrc = -1;
+  srcEntry: FdbEntry | null = null;
+  lastDst = -1;
+  dstEntry: FdbEntry | null = null;
+  constructor(readonly dev: NetDev) {}
 }
 
 export interface BridgeStats {
@@ -32,7 +47,6 @@ export class BridgeDev extends NetDev {
   readonly fdb = new Map<number, FdbEntry>();
   ageingMs = DEFAULT_AGEING_MS;
   readonly bstats: BridgeStats = { forwarded: 0, flooded: 0, filtered: 0, runts: 0 };
-  private readonly portInput = (frame: Uint8Array, port: NetDev): void => this.input(frame, port);
 
   constructor(name: string, index: number, mac: number, clock: Clock) {
     super(name, index, mac, clock);
@@ -40,7 +54,8 @@ export class BridgeDev extends NetDev {
 
   addPort(dev: NetDev): void {
     dev.master = this.name;
-    dev.rx = this.portInput;
+    const bp = new BridgePort(dev);
+    dev.rx = (frame) => this.input(frame, bp);
     this.ports.push(dev);
   }
 
@@ -48,11 +63,17 @@ export class BridgeDev extends NetDev {
     const i = this.ports.indexOf(dev);
     if (i >= 0) this.ports.splice(i, 1);
     dev.master = null;
-    for (const [mac, e] of this.fdb) if (e.port === dev) this.fdb.delete(mac);
+    for (const [mac, e] of this.fdb) {
+      if (e.port === dev) {
+        e.dead = true;
+        this.fdb.delete(mac);
+      }
+    }
   }
 
   /** A frame arriving on a port. */
-  input(frame: Uint8Array, inPort: NetDev): void {
+  private input(frame: Uint8Array, bp: BridgePort): void {
+    const inPort = bp.dev;
     if (frame.length < 14) {
       this.bstats.runts++;
       inPort.stats.rxErrors++;
@@ -62,12 +83,18 @@ export class BridgeDev extends NetDev {
     // Learn the source unless it is a group address (never a valid source).
     if ((frame[6]! & 1) === 0) {
       const src = readMac(frame, 6);
-      const e = this.fdb.get(src);
-      if (e === undefined) this.fdb.set(src, { port: inPort, updated: now });
-      else {
-        e.port = inPort;
-        e.updated = now;
+      let e = bp.srcEntry;
+      if (src !== bp.lastSrc || e === null || e.dead) {
+        e = this.fdb.get(src) ?? null;
+        if (e === null) {
+          e = { port: inPort, updated: now, dead: false };
+          this.fdb.set(src, e);
+        }
+        bp.lastSrc = src;
+        bp.srcEntry = e;
       }
+      e.port = inPort;
+      e.updated = now;
     }
     if ((frame[0]! & 1) !== 0) {
       this.flood(frame, inPort);
@@ -79,17 +106,26 @@ export class BridgeDev extends NetDev {
       this.receive(frame);
       return;
     }
-    const e = this.fdb.get(dst);
-    if (e !== undefined && now - e.updated <= this.ageingMs) {
-      if (e.port === inPort) {
-        this.bstats.filtered++;
+    let e = bp.dstEntry;
+    if (dst !== bp.lastDst || e === null || e.dead) {
+      e = this.fdb.get(dst) ?? null;
+      bp.lastDst = dst;
+      bp.dstEntry = e;
+    }
+    if (e !== null) {
+      if (now - e.updated <= this.ageingMs) {
+        if (e.port === inPort) {
+          this.bstats.filtered++;
+          return;
+        }
+        this.bstats.forwarded++;
+        e.port.xmit(frame);
         return;
       }
-      this.bstats.forwarded++;
-      e.port.xmit(frame);
-      return;
+      e.dead = true;
+      this.fdb.delete(dst);
+      bp.dstEntry = null;
     }
-    if (e !== undefined) this.fdb.delete(dst);
     this.flood(frame, inPort);
   }
 

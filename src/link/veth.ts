@@ -2,7 +2,7 @@ import type { Clock } from '../sim/clock.js';
 import type { Prng } from '../sim/prng.js';
 import { NetDev } from './netdev.js';
 import { Netem, type NetemOptions } from './netem.js';
-import { RxQueue } from './rx-queue.js';
+import { deliveryQueue, type DeliveryQueue } from './delivery.js';
 
 /** Default one-way latency of a veth hop: a few µs, as a Linux host shows. */
 export const DEFAULT_VETH_DELAY_MS = 0.012;
@@ -12,14 +12,26 @@ export class VethDev extends NetDev {
   /** 'ether' for a namespace's uplink that models a physical NIC (the host's eth0). */
   kind: 'veth' | 'ether' = 'veth';
   peer!: VethDev;
-  delayMs = DEFAULT_VETH_DELAY_MS;
   netem: Netem | null = null;
-  /** Frames on their way to this end. */
-  readonly inbound: RxQueue;
+  /** The shared in-flight queue of this link's latency class. */
+  private q: DeliveryQueue;
 
   constructor(name: string, index: number, mac: number, clock: Clock) {
     super(name, index, mac, clock);
-    this.inbound = new RxQueue(clock, this);
+    this.q = deliveryQueue(clock, DEFAULT_VETH_DELAY_MS);
+  }
+
+  /** One-way latency of this end's transmissions. */
+  get delayMs(): number {
+    return this.q.delayMs;
+  }
+  set delayMs(ms: number) {
+    this.q = deliveryQueue(this.clock, ms);
+  }
+
+  /** Drop frames in flight towards this end (it is being removed). */
+  purgeInbound(): void {
+    this.peer.q.purge(this);
   }
 
   /** A veth shows its peer (eth0@if5); an 'ether' uplink models a physical NIC and does not. */
@@ -33,12 +45,12 @@ export class VethDev extends NetDev {
       return;
     }
     this.countTx(frame);
-    const now = this.clock.now();
     const ne = this.netem;
     if (ne === null) {
-      this.peer.inbound.push(frame, now + this.delayMs);
+      this.q.push(this.peer, frame);
       return;
     }
+    const now = this.clock.now();
     const d = ne.apply(frame, now, this.delayMs);
     if (d === null) {
       this.stats.txDropped++;
@@ -47,8 +59,8 @@ export class VethDev extends NetDev {
     for (let i = 0; i < d.frames.length; i++) {
       const f = d.frames[i]!;
       const delay = d.delays[i]!;
-      if (ne.simple) {
-        this.peer.inbound.push(f, now + delay);
+      if (ne.simple && delay === this.delayMs) {
+        this.q.push(this.peer, f);
       } else {
         // Per-frame events: jitter and reordering break FIFO order, as they do in netem.
         ne.enqueue();
