@@ -3,6 +3,7 @@ import { cat, env, hostname, sleep } from './coreutils.js';
 import { ip } from './ip.js';
 import { ping } from './ping.js';
 import { makeShellProgram } from './shell-program.js';
+import { nslookup } from './nslookup.js';
 
 /**
  * Programs by name. Images pick a flavour (busybox applets vs GNU tools); programs render
@@ -15,6 +16,7 @@ const REGISTRY = new Map<string, Program>([
   ['hostname', hostname],
   ['sleep', sleep],
   ['env', env],
+  ['nslookup', nslookup],
 ]);
 
 /** Programs only some namespaces have (the host's iptables, a server image's daemon). */

@@ -13,7 +13,9 @@ import { Pipe, type Writer } from '../apps/pipe.js';
 import { ipToString, parseIp } from '../wire/addr.js';
 import { macFromIp } from '../wire/mac.js';
 import { Container, type ExecResult, type NetworkRequest, type PortBinding } from './container.js';
-import { hostsFile } from './container-files.js';
+import { attachServices } from './services.js';
+import { startEmbeddedDns, usesEmbeddedDns, writeDnsFiles } from './sandbox-dns.js';
+import type { LinkEntry } from '../dns/files.js';
 import { Endpoint } from './endpoint.js';
 import { DockerError, errNetworkNotFound, errNoSuchContainer } from './errors.js';
 import { AddressPool, defaultPools, overlaps, parseSubnet } from './ipam.js';
@@ -118,6 +120,7 @@ export class Engine {
     this.hostCtx.files.write('/etc/hostname', 'vnet-host\n');
     this.hostCtx.files.write('/etc/hosts', `127.0.0.1\tlocalhost\n127.0.1.1\tvnet-host\n::1\tlocalhost ip6-localhost ip6-loopback\nff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n`);
     this.hostCtx.files.write('/etc/resolv.conf', 'nameserver 8.8.8.8\nnameserver 1.1.1.1\n');
+    attachServices(this.hostNs, this.hostCtx);
     this.createDefaultNetworks();
   }
 
@@ -363,8 +366,11 @@ export class Engine {
       c.ns = this.hostNs;
       c.hostMode = true;
       c.hostnameValue = 'vnet-host';
+      c.services = this.hostCtx.services;
     } else {
       c.ns = new Namespace(`ctr-${c.name}`, this.clock, c.prng.fork('ns'));
+      c.services = {};
+      attachServices(c.ns, c);
     }
     for (const p of this.plugins) p.onNamespace?.(c.ns, c);
     try {
@@ -394,37 +400,35 @@ export class Engine {
     }
   }
 
-  /** /etc/hostname, /etc/hosts, /etc/resolv.conf as Docker writes them at start. */
+  /** /etc/hostname, /etc/hosts, /etc/resolv.conf as Docker writes them at start; embedded DNS. */
   writeFiles(c: Container): void {
+    const hostResolv = this.hostCtx.files.read('/etc/resolv.conf')!;
     if (c.hostMode) {
       c.files.write('/etc/hostname', this.hostCtx.files.read('/etc/hostname')!);
       c.files.write('/etc/hosts', this.hostCtx.files.read('/etc/hosts')!);
-      c.files.write('/etc/resolv.conf', this.hostCtx.files.read('/etc/resolv.conf')!);
+      writeDnsFiles(c, hostResolv, [], []);
       return;
     }
     c.files.write('/etc/hostname', `${c.hostname}\n`);
+    const bridgeGw = [...this.networks.values()].find((n) => n.isDefault)?.gatewayString() ?? '172.17.0.1';
     const extra = c.extraHosts.map((h) => {
       const i = h.indexOf(':');
-      const ip = h.slice(i + 1) === 'host-gateway' ? '172.17.0.1' : h.slice(i + 1);
-      return { ip, names: [h.slice(0, i)] };
+      const ip = h.slice(i + 1);
+      return { host: h.slice(0, i), ip: ip === 'host-gateway' ? bridgeGw : ip };
     });
-    const links = (c as { links?: string[] }).links ?? [];
-    const onDefault = [...c.endpoints.values()].some((e) => e.network.isDefault);
-    if (onDefault) {
-      for (const l of links) {
+    // Legacy links write /etc/hosts only on the default bridge (reference §3.5).
+    const links: LinkEntry[] = [];
+    if ([...c.endpoints.values()].some((e) => e.network.isDefault)) {
+      for (const l of (c as { links?: string[] }).links ?? []) {
         const [target, alias] = l.split(':');
         const t = this.tryContainer(target!);
         const ep = t ? [...t.endpoints.values()].find((e) => e.network.isDefault) : undefined;
-        if (!t || !ep) continue;
-        const names = [alias ?? t.name, t.hostname];
-        if (alias && alias !== t.name) names.push(t.name);
-        extra.push({ ip: ep.ipString, names });
+        if (t && ep) links.push({ ip: ep.ipString, alias: alias ?? t.name, hostname: t.hostname, name: t.name });
       }
     }
-    const first = [...c.endpoints.values()][0];
-    c.files.write('/etc/hosts', hostsFile(first ? { ip: first.ipString, hostname: c.hostname } : null, extra));
+    const cfg = writeDnsFiles(c, hostResolv, links, extra);
+    if (usesEmbeddedDns(c)) startEmbeddedDns(c, cfg);
     for (const p of this.plugins) p.writeFiles?.(c);
-    if (!c.files.has('/etc/resolv.conf')) c.files.write('/etc/resolv.conf', this.hostCtx.files.read('/etc/resolv.conf')!);
   }
 
   /** Connect a container's namespace to a network: IPAM, veth pair, addresses, routes. */

@@ -4,6 +4,8 @@ import { BridgeDev } from '../link/bridge.js';
 import { createVethPair, type VethDev } from '../link/veth.js';
 import { Namespace } from '../stack/namespace.js';
 import { parseIp } from '../wire/addr.js';
+import { Udp } from '../stack/udp.js';
+import { ZoneServer } from '../dns/zone-server.js';
 
 /** Public hosts of the emulated internet: each answers ping; 8.8.8.8 and 1.1.1.1 serve DNS. */
 export const PUBLIC_HOSTS: Record<string, string> = {
@@ -69,7 +71,16 @@ export class World {
     // The internet routes the LAN back through the router (no NAT needed at the router).
     this.internet.addRoute({ dst: net, prefixLen, gw: wanNet + 2, dev: iEth });
     void nextIndex;
+    // Public DNS (8.8.8.8, 1.1.1.1, …): one zone server bound to every address of the internet.
+    const zone: Record<string, number[]> = {};
+    for (const [ip, name] of Object.entries(PUBLIC_HOSTS)) (zone[name] ??= []).push(parseIp(ip));
+    zone['www.example.com'] = [parseIp('93.184.215.14')];
+    zone['docker.com'] = [parseIp('141.193.213.10')];
+    this.dns = new ZoneServer(new Udp(this.internet), { a: zone }, 0, 53);
+    this.dns.start();
   }
+
+  readonly dns: ZoneServer;
 
   dispose(): void {
     this.router.dispose();

@@ -135,6 +135,8 @@ export class Namespace implements L4Host {
   }
 
   routeSource(dst: number): number {
+    // Linux sources loopback traffic from 127.0.0.1 (e.g. to 127.0.0.11), own addresses from themselves.
+    if (dst >>> 24 === 127) return 0x7f000001;
     if (this.isLocalAddress(dst)) return dst;
     const r = this.routes.lookup(dst);
     if (r === null) return -1;
@@ -190,7 +192,7 @@ export class Namespace implements L4Host {
       }
       dev = route.dev;
     }
-    if (src === 0) src = local ? dst : route!.src || this.sourceFor(dev, route!.gw || dst);
+    if (src === 0) src = local ? (dst >>> 24 === 127 ? 0x7f000001 : dst) : route!.src || this.sourceFor(dev, route!.gw || dst);
     const total = IPV4_MIN_HLEN + l4.length;
     if (total > dev.mtu) {
       // No fragmentation of local output: callers size segments to the MTU (TCP MSS, UDP app).
