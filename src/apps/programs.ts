@@ -4,6 +4,7 @@ import { ip } from './ip.js';
 import { ping } from './ping.js';
 import { makeShellProgram } from './shell-program.js';
 import { nslookup } from './nslookup.js';
+import { iptables, iptablesSave } from './iptables.js';
 
 /**
  * Programs by name. Images pick a flavour (busybox applets vs GNU tools); programs render
@@ -17,6 +18,8 @@ const REGISTRY = new Map<string, Program>([
   ['sleep', sleep],
   ['env', env],
   ['nslookup', nslookup],
+  ['iptables', iptables],
+  ['iptables-save', iptablesSave],
 ]);
 
 /** Programs only some namespaces have (the host's iptables, a server image's daemon). */

@@ -22,6 +22,8 @@ import { AddressPool, defaultPools, overlaps, parseSubnet } from './ipam.js';
 import { generateName, VALID_NAME } from './names.js';
 import { Network, type Driver } from './network.js';
 import { World } from './world.js';
+import { addNetworkRules, removeNetworkRules, startFirewall } from './firewall.js';
+import type { Netfilter } from '../netfilter/netfilter.js';
 import { dockerCli, type DockerIo } from './docker-cli.js';
 import { ContainerHandle, NetworkHandle } from './handles.js';
 
@@ -83,6 +85,8 @@ export class Engine {
   readonly networks = new Map<string, Network>();
   readonly containers = new Map<string, Container>();
   readonly hostIp: number;
+  /** The host's iptables, carrying Docker's rules. */
+  readonly nf: Netfilter;
   private readonly ids: Prng;
   private readonly macs: Prng;
   private nextIfIndex = 4;
@@ -121,6 +125,7 @@ export class Engine {
     this.hostCtx.files.write('/etc/hosts', `127.0.0.1\tlocalhost\n127.0.1.1\tvnet-host\n::1\tlocalhost ip6-localhost ip6-loopback\nff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n`);
     this.hostCtx.files.write('/etc/resolv.conf', 'nameserver 8.8.8.8\nnameserver 1.1.1.1\n');
     attachServices(this.hostNs, this.hostCtx);
+    this.nf = startFirewall(this.hostNs);
     this.createDefaultNetworks();
   }
 
@@ -188,6 +193,7 @@ export class Engine {
     this.setupBridge(bridge, [parseIp('172.17.0.0'), 16], parseIp('172.17.0.1'), null, 'docker0', 3);
     bridge.ipamConfig = [{ Subnet: '172.17.0.0/16', Gateway: '172.17.0.1' }];
     this.networks.set(bridge.id, bridge);
+    addNetworkRules(this.nf, bridge);
     this.networks.set('host', new Network(this.newId(), 'host', 'host', now));
     this.networks.set('none', new Network(this.newId(), 'none', 'null', now));
     // re-key host/none by their IDs
@@ -274,6 +280,7 @@ export class Engine {
     if (o.gateway || !o.subnet) cfg.Gateway = ipToString(gateway);
     n.ipamConfig = [cfg];
     this.networks.set(id, n);
+    addNetworkRules(this.nf, n);
     for (const p of this.plugins) p.onNetworkCreate?.(n);
     this.log.info({ network: name, subnet: cfg.Subnet }, 'network created');
     return n;
@@ -284,6 +291,7 @@ export class Engine {
     if (n.predefined) throw new DockerError(`${n.name} is a pre-defined network and cannot be removed`, 'forbidden');
     if (n.endpoints.size > 0) throw new DockerError(`error while removing network: network ${n.name} id ${n.id} has active endpoints`, 'forbidden');
     for (const p of this.plugins) p.onNetworkRemove?.(n);
+    removeNetworkRules(this.nf, n);
     if (n.bridge) {
       this.hostNs.removeDev(n.bridge);
     }

@@ -76,11 +76,16 @@ export class World {
     for (const [ip, name] of Object.entries(PUBLIC_HOSTS)) (zone[name] ??= []).push(parseIp(ip));
     zone['www.example.com'] = [parseIp('93.184.215.14')];
     zone['docker.com'] = [parseIp('141.193.213.10')];
-    this.dns = new ZoneServer(new Udp(this.internet), { a: zone }, 0, 53);
-    this.dns.start();
+    // One socket per address: a server bound to 0.0.0.0 would answer from the primary address.
+    const udp = new Udp(this.internet);
+    this.dns = ['8.8.8.8', '8.8.4.4', '1.1.1.1'].map((ip) => {
+      const z = new ZoneServer(udp, { a: zone }, parseIp(ip), 53);
+      z.start();
+      return z;
+    });
   }
 
-  readonly dns: ZoneServer;
+  readonly dns: ZoneServer[];
 
   dispose(): void {
     this.router.dispose();

@@ -28,7 +28,11 @@ export interface NfPacket {
   inIf: string | null;
   /** Output interface name (FORWARD, OUTPUT, POSTROUTING), else null. */
   outIf: string | null;
-  /** Conntrack entry attached to the packet by PREROUTING/OUTPUT, for later hooks. Opaque to the stack. */
+  /**
+   * Conntrack entry attached to the packet by PREROUTING/OUTPUT, for later hooks. Opaque to the
+   * stack: set it to null for every new packet. A packet looped back through `lo` may keep it
+   * (Linux keeps the skb's ct); if it is null there, netfilter still finds the connection.
+   */
   ct: unknown;
 }
 
@@ -53,7 +57,12 @@ export type RejectKind =
   | 'icmp-admin-prohibited'
   | 'tcp-reset';
 
-/** The interface the stack uses; implemented by netfilter/netfilter.ts. */
+/**
+ * The interface the stack uses; implemented by netfilter/netfilter.ts (class Netfilter).
+ * After OUTPUT the destination may have been rewritten (DNAT): re-read it from `p.buf` and
+ * route again. NAT never writes into the given bytes; it replaces `p.buf` with a copy.
+ * `reject()` may re-enter run() synchronously with the answer it sends (that is expected).
+ */
 export interface PacketFilter {
   run(hook: Hook, p: NfPacket): Verdict;
   /**
