@@ -22,9 +22,13 @@ import { AddressPool, defaultPools, overlaps, parseSubnet } from './ipam.js';
 import { generateName, VALID_NAME } from './names.js';
 import { Network, type Driver } from './network.js';
 import { World } from './world.js';
+import { PortAllocator, publish, unpublish, type Mapping } from './ports.js';
+import type { Net } from '../node/net.js';
+import type { Udp } from '../stack/udp.js';
 import { addNetworkRules, removeNetworkRules, startFirewall } from './firewall.js';
 import type { Netfilter } from '../netfilter/netfilter.js';
 import { dockerCli, type DockerIo } from './docker-cli.js';
+import { filterBridgedFrames } from './bridge-nf.js';
 import { ContainerHandle, NetworkHandle } from './handles.js';
 
 export interface EngineOptions {
@@ -91,6 +95,8 @@ export class Engine {
   private readonly macs: Prng;
   private nextIfIndex = 4;
   private readonly captures = new Set<Capture>();
+  readonly ports = new PortAllocator();
+  private readonly mappings = new Map<Container, Mapping[]>();
   private closed = false;
   /** Hooks other modules add (firewall rules, DNS, transports) without the engine knowing them. */
   readonly plugins: EnginePlugin[] = [];
@@ -389,12 +395,44 @@ export class Engine {
       for (const ep of [...c.endpoints.values()]) this.detach(c, ep);
       throw e;
     }
+    try {
+      this.publishPorts(c);
+    } catch (e) {
+      for (const ep of [...c.endpoints.values()]) this.detach(c, ep);
+      throw e;
+    }
     c.state = 'running';
     c.startedAt = this.clock.epochMs();
     c.pid = 1000 + this.ids.int(0, 60000);
     this.writeFiles(c);
     for (const p of this.plugins) await p.onContainerStart?.(c);
     this.startMain(c);
+  }
+
+  /** -p / -P: rules and docker-proxy on the endpoint that carries the default route. */
+  private publishPorts(c: Container): void {
+    const wanted = [...c.portBindings];
+    if (c.publishAll) {
+      for (const x of c.exposed) {
+        const [port, proto] = x.split('/');
+        if (!wanted.some((b) => String(b.containerPort) === port && b.proto === (proto ?? 'tcp'))) {
+          wanted.push({ hostIp: '0.0.0.0', hostPort: '', containerPort: Number(port), proto: (proto ?? 'tcp') as 'tcp' | 'udp' });
+        }
+      }
+    }
+    c.activePorts = [];
+    if (wanted.length === 0 || c.hostMode) return;
+    const gw = this.gatewayEndpoint(c);
+    if (!gw) return;
+    const maps = publish(this.nf, this.ports, this.hostCtx.services as { net: Net; udp: Udp }, gw, wanted);
+    this.mappings.set(c, maps);
+    c.activePorts = maps.map((m) => m.binding);
+  }
+
+  private gatewayEndpoint(c: Container): Endpoint | undefined {
+    const eps = [...c.endpoints.values()].filter((e) => !e.network.internal);
+    eps.sort((a, b) => (a.network.name < b.network.name ? -1 : a.network.name > b.network.name ? 1 : 0));
+    return eps[0];
   }
 
   private checkLink(c: Container, spec: string): void {
@@ -465,6 +503,7 @@ export class Engine {
     ep.inner = inner;
     ep.outer = outer;
     n.bridge!.addPort(outer);
+    filterBridgedFrames(this.nf, n.bridge!, outer);
     this.hostNs.addDev(outer);
     ns.addDev(inner);
     ns.addAddress(inner, ip, pool.prefixLen);
@@ -537,6 +576,9 @@ export class Engine {
 
   private releaseNetworking(c: Container): void {
     for (const p of this.plugins) p.onContainerStop?.(c);
+    const maps = this.mappings.get(c);
+    if (maps) unpublish(this.nf, this.ports, maps);
+    this.mappings.delete(c);
     for (const ep of [...c.endpoints.values()]) this.detach(c, ep);
     if (c.ns && !c.hostMode) c.ns.dispose();
     c.activePorts = [];

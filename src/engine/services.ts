@@ -1,4 +1,6 @@
 import { Udp } from '../stack/udp.js';
+import { Tcp } from '../stack/tcp/index.js';
+import { Net } from '../node/net.js';
 import type { Namespace } from '../stack/namespace.js';
 import { StubResolver, toAppResolver } from '../dns/resolver.js';
 import { createDgram } from '../node/dgram.js';
@@ -12,22 +14,23 @@ import type { Container } from './container.js';
  */
 export function attachServices(ns: Namespace, c: Container): void {
   const udp = new Udp(ns);
+  const tcp = new Tcp(ns);
   const stub = new StubResolver(udp, {
     files: (p) => c.files.read(p),
     libc: c.image.name === 'alpine' ? 'musl' : 'glibc',
   });
   const dns = createDns(stub);
   const lookup = async (host: string): Promise<string> => (await dns.lookup(host)).address;
+  const lookupNum = async (host: string): Promise<number> => (await stub.lookup(host)).addresses[0]!;
   Object.assign(c.services, {
     udp,
+    tcp,
+    net: new Net(tcp, { lookup: lookupNum }),
     stubResolver: stub,
     resolver: toAppResolver(stub),
     dns,
     dgram: createDgram(udp, { lookup }),
-    lookupIp: async (host: string): Promise<number> => {
-      const a = (await stub.lookup(host)).addresses[0]!;
-      return a;
-    },
+    lookupIp: lookupNum,
   });
   void ipToString;
 }
