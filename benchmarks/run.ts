@@ -2,6 +2,8 @@
 const all: Record<string, () => Promise<unknown>> = {
   checksum: async () => (await import('./checksum.js')).run(),
   bridge: async () => (await import('./bridge.js')).run(),
+  forward: async () => (await import('./forward.js')).run(),
+  tcp: async () => (await import('./tcp.js')).run(),
 };
 
 const want = process.argv.slice(2);

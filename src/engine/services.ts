@@ -14,7 +14,9 @@ import type { Container } from './container.js';
  */
 export function attachServices(ns: Namespace, c: Container): void {
   const udp = new Udp(ns);
-  const tcp = new Tcp(ns);
+  // Like Linux over veth/bridge/lo: TCP sends GSO super-segments; devices that cannot carry
+  // them get MTU-sized segments cut in software.
+  const tcp = new Tcp(ns, { gsoMaxSize: 65536 });
   const stub = new StubResolver(udp, {
     files: (p) => c.files.read(p),
     libc: c.image.name === 'alpine' ? 'musl' : 'glibc',

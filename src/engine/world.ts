@@ -40,6 +40,7 @@ export class World {
     // host eth0 <-> switch
     const [eth0, swHost] = createVethPair(clock, { name: 'eth0', index: 2, mac: randomMac() }, { name: 'sw-host', index: 1001, mac: randomMac() });
     eth0.kind = 'ether';
+    eth0.gsoMaxSize = 0;
     eth0.delayMs = LAN_DELAY_MS / 2;
     swHost.delayMs = LAN_DELAY_MS / 2;
     this.lanSwitch.addPort(swHost);
@@ -48,6 +49,7 @@ export class World {
     this.router = new Namespace('router', clock, prng.fork('router'));
     const [rLan, swR] = createVethPair(clock, { name: 'eth0', index: 2, mac: randomMac() }, { name: 'sw-router', index: 1002, mac: randomMac() });
     rLan.kind = 'ether';
+    rLan.gsoMaxSize = 0;
     rLan.delayMs = LAN_DELAY_MS / 2;
     swR.delayMs = LAN_DELAY_MS / 2;
     this.lanSwitch.addPort(swR);
@@ -60,6 +62,8 @@ export class World {
     const [rWan, iEth] = createVethPair(clock, { name: 'eth1', index: 3, mac: randomMac() }, { name: 'eth0', index: 2, mac: randomMac() });
     rWan.kind = 'ether';
     iEth.kind = 'ether';
+    rWan.gsoMaxSize = 0;
+    iEth.gsoMaxSize = 0;
     rWan.delayMs = WAN_DELAY_MS;
     iEth.delayMs = WAN_DELAY_MS;
     this.router.addDev(rWan);

@@ -18,9 +18,12 @@ interface FdbEntry {
  * to a few peers, so most frames skip both FDB lookups.
  */
 class BridgePort {
-  lastSrc = -1;
+  /** Cached MACs as int halves (high 16 bits, low 32 bits): compared without float math. */
+  srcHi = -1;
+  srcLo = 0;
   srcEntry: FdbEntry | null = null;
-  lastDst = -1;
+  dstHi = -1;
+  dstLo = 0;
   dstEntry: FdbEntry | null = null;
   constructor(readonly dev: NetDev) {}
 }
@@ -82,15 +85,18 @@ export class BridgeDev extends NetDev {
     const now = this.clock.now();
     // Learn the source unless it is a group address (never a valid source).
     if ((frame[6]! & 1) === 0) {
-      const src = readMac(frame, 6);
+      const hi = (frame[6]! << 8) | frame[7]!;
+      const lo = (frame[8]! << 24) | (frame[9]! << 16) | (frame[10]! << 8) | frame[11]!;
       let e = bp.srcEntry;
-      if (src !== bp.lastSrc || e === null || e.dead) {
+      if (lo !== bp.srcLo || hi !== bp.srcHi || e === null || e.dead) {
+        const src = readMac(frame, 6);
         e = this.fdb.get(src) ?? null;
         if (e === null) {
           e = { port: inPort, updated: now, dead: false };
           this.fdb.set(src, e);
         }
-        bp.lastSrc = src;
+        bp.srcHi = hi;
+        bp.srcLo = lo;
         bp.srcEntry = e;
       }
       e.port = inPort;
@@ -101,15 +107,18 @@ export class BridgeDev extends NetDev {
       this.receive(frame); // broadcast/multicast also goes up to the host stack
       return;
     }
-    const dst = readMac(frame, 0);
-    if (dst === this.mac) {
-      this.receive(frame);
-      return;
-    }
+    const hi = (frame[0]! << 8) | frame[1]!;
+    const lo = (frame[2]! << 24) | (frame[3]! << 16) | (frame[4]! << 8) | frame[5]!;
     let e = bp.dstEntry;
-    if (dst !== bp.lastDst || e === null || e.dead) {
+    if (lo !== bp.dstLo || hi !== bp.dstHi || e === null || e.dead) {
+      const dst = readMac(frame, 0);
+      if (dst === this.mac) {
+        this.receive(frame);
+        return;
+      }
       e = this.fdb.get(dst) ?? null;
-      bp.lastDst = dst;
+      bp.dstHi = hi;
+      bp.dstLo = lo;
       bp.dstEntry = e;
     }
     if (e !== null) {
@@ -123,7 +132,7 @@ export class BridgeDev extends NetDev {
         return;
       }
       e.dead = true;
-      this.fdb.delete(dst);
+      this.fdb.delete(readMac(frame, 0));
       bp.dstEntry = null;
     }
     this.flood(frame, inPort);

@@ -37,6 +37,11 @@ export abstract class NetDev {
   taps: Tap[] | null = null;
   up = true;
   mtu = 1500;
+  /**
+   * Largest TCP super-segment the device carries whole (GSO/TSO, like a Linux veth, bridge or
+   * lo); 0 when every frame must fit the MTU (a physical-style NIC).
+   */
+  gsoMaxSize = 65536;
   /** Name of the bridge this device is a port of, for `ip addr` ("master docker0"). */
   master: string | null = null;
   /** Namespace label that owns it (diagnostics). */

@@ -30,6 +30,11 @@ export interface L4Host {
    * (Neighbour resolution failure surfaces later as an icmpError with UNREACH_HOST.)
    */
   ipOutput(proto: number, src: number, dst: number, l4: Uint8Array, opts?: IpOutputOptions): number;
+  /**
+   * The same without a copy: `frame` holds the transport segment at offset L4_HEADROOM
+   * (Ethernet + IPv4 header room in front), and becomes the transmitted frame.
+   */
+  ipOutputFrame?(proto: number, src: number, dst: number, frame: Uint8Array, opts?: IpOutputOptions): number;
   /** Source address the routing table picks for `dst`, or -1 when unroutable. */
   routeSource(dst: number): number;
   /** MTU of the route's interface for `dst` (for TCP MSS), or 1500. */
@@ -46,6 +51,9 @@ export interface IpOutputOptions {
   /** Don't Fragment. Default true for TCP/UDP like Linux with PMTU discovery. */
   df?: boolean;
 }
+
+/** Bytes in front of a transport segment for the Ethernet and IPv4 headers (ipOutputFrame). */
+export const L4_HEADROOM = 34;
 
 /** errno values (Linux numbering) used across the stack and node facades. */
 export const ENETUNREACH = 101;

@@ -19,6 +19,8 @@ import { Icmp } from './icmp.js';
 import { EMSGSIZE, ENETUNREACH, type IpOutputOptions, type L4Host, type L4Protocol } from './l4.js';
 import { Neighbours } from './neighbour.js';
 import { RouteTable, type Route } from './route.js';
+import { gsoSegment } from './gso.js';
+import { PROTO_TCP } from '../wire/ipv4.js';
 
 export interface IfAddr {
   addr: number;
@@ -179,6 +181,12 @@ export class Namespace implements L4Host {
   // ---- output -----------------------------------------------------------------------------
 
   ipOutput(proto: number, src: number, dst: number, l4: Uint8Array, opts?: IpOutputOptions): number {
+    const frame = new Uint8Array(ETH_HLEN + IPV4_MIN_HLEN + l4.length);
+    frame.set(l4, ETH_HLEN + IPV4_MIN_HLEN);
+    return this.ipOutputFrame(proto, src, dst, frame, opts);
+  }
+
+  ipOutputFrame(proto: number, src: number, dst: number, frame: Uint8Array, opts?: IpOutputOptions): number {
     const local = this.isLocalAddress(dst);
     const bcast = !local && this.isBroadcastFor(dst);
     let route: Route | null = null;
@@ -193,19 +201,18 @@ export class Namespace implements L4Host {
       dev = route.dev;
     }
     if (src === 0) src = local ? (dst >>> 24 === 127 ? 0x7f000001 : dst) : route!.src || this.sourceFor(dev, route!.gw || dst);
-    const total = IPV4_MIN_HLEN + l4.length;
-    if (total > dev.mtu) {
-      // No fragmentation of local output: callers size segments to the MTU (TCP MSS, UDP app).
+    const total = frame.length - ETH_HLEN;
+    // No fragmentation of local output: callers size datagrams to the MTU; TCP may hand a
+    // GSO super-segment to a device that offloads segmentation (cut later if needed).
+    if (total > dev.mtu && !(proto === PROTO_TCP && total <= dev.gsoMaxSize)) {
       this.stats.FragFails++;
       return -EMSGSIZE;
     }
-    const frame = new Uint8Array(ETH_HLEN + total);
     writeU16(frame, 12, ETHERTYPE_IPV4);
     this.ipId = (this.ipId + 1) & 0xffff;
     writeIpv4Header(frame, ETH_HLEN, {
       tos: opts?.tos ?? 0, totalLen: total, id: this.ipId, df: opts?.df ?? true, ttl: opts?.ttl ?? 64, proto, src, dst,
     });
-    frame.set(l4, ETH_HLEN + IPV4_MIN_HLEN);
     this.stats.OutRequests++;
     return this.localOut(frame, dev, route, bcast);
   }
@@ -247,6 +254,12 @@ export class Namespace implements L4Host {
 
   /** Hand an IPv4 frame to a device: loopback, broadcast, or via ARP to the next hop. */
   private transmit(frame: Uint8Array, dev: NetDev, route: Route | null, bcast: boolean): void {
+    const len = frame.length - ETH_HLEN;
+    if (len > dev.mtu && len > dev.gsoMaxSize) {
+      // Software GSO: the device cannot carry this TCP super-segment whole.
+      for (const seg of gsoSegment(frame, dev.mtu)) this.transmit(seg, dev, route, bcast);
+      return;
+    }
     if (dev.kind === 'loopback') {
       writeMac(frame, 0, 0);
       writeMac(frame, 6, 0);
@@ -360,7 +373,7 @@ export class Namespace implements L4Host {
     }
     const out = route.dev;
     const total = ipTotalLen(frame, o);
-    if (total > out.mtu) {
+    if (total > out.mtu && ipProto(frame, o) !== PROTO_TCP) {
       this.stats.FragFails++;
       this.icmpError(frame, o, ICMP_DEST_UNREACH, UNREACH_FRAG_NEEDED);
       return;

@@ -1,3 +1,4 @@
+import { L4_HEADROOM } from '../l4.js';
 import type { Timer } from '../../sim/clock.js';
 import { EMSGSIZE, ETIMEDOUT } from '../l4.js';
 import {
@@ -361,7 +362,9 @@ export class TcpConnection {
       }
     }
     const hlen = TCP_HLEN + optLen;
-    const seg = tcp.slab.alloc(hlen + dlen);
+    // Built after L4_HEADROOM bytes so the namespace writes IP/Ethernet in place (no copy).
+    const frame = tcp.slab.alloc(L4_HEADROOM + hlen + dlen);
+    const seg = frame.subarray(L4_HEADROOM);
     const ackv = (flags & TCP_ACK) !== 0 ? this.rcvNxt : 0;
     writeTcpHeader(seg, 0, this.localPort, this.remotePort, seq, ackv, hlen, flags, this.windowField());
     let o = TCP_HLEN;
@@ -375,7 +378,10 @@ export class TcpConnection {
       if (this.delackTimer.armed) this.delackTimer.cancel();
     }
     tcp.stats.outSegs++;
-    return tcp.host.ipOutput(PROTO_TCP, this.localAddr, this.remoteAddr, seg);
+    const h = tcp.host;
+    return h.ipOutputFrame !== undefined
+      ? h.ipOutputFrame(PROTO_TCP, this.localAddr, this.remoteAddr, frame)
+      : h.ipOutput(PROTO_TCP, this.localAddr, this.remoteAddr, seg);
   }
 
   /** SYN (active open) or SYN/ACK (passive or simultaneous open), with Linux's options. */
