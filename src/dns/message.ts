@@ -160,6 +160,9 @@ export function parseQuery(b: Uint8Array, len: number, q: Question): number {
   if (qd !== 1 || an > 1 || ns > 1 || ar > 2) return RCODE_FORMERR;
   let p = readName(b, HEADER_LEN, len);
   if (p < 0 || p + 4 > len) return RCODE_FORMERR;
+  // A pointer in the question can only point into the header, which holds no name (RFC 1035
+  // §4.1.4) and changes in the reply: replies copy the question bytes, so reject it.
+  for (let i = HEADER_LEN; i < p; i += b[i]! + 1) if (b[i]! & 0xc0) return RCODE_FORMERR;
   q.qname = lastName;
   q.qtype = readU16(b, p);
   q.qclass = readU16(b, p + 2);

@@ -383,8 +383,10 @@ function goCreated(ms: number): string {
 
 /** A tiny Go-template subset: {{json .}}, {{.Field}}, {{json .Field}}. */
 export function applyFormat(fmt: string, obj: Record<string, unknown>): string {
-  return fmt.replace(/\{\{\s*(json\s+)?\.(\w*)\s*\}\}/g, (_m, json: string | undefined, field: string) => {
-    const v = field ? obj[field] : obj;
+  return fmt.replace(/\{\{\s*(json\s+)?\.([\w.]*)\s*\}\}/g, (_m, json: string | undefined, path: string) => {
+    // .A.B.C walks nested fields, as Go templates do
+    let v: unknown = obj;
+    for (const k of path.split('.').filter(Boolean)) v = v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined;
     return json ? JSON.stringify(v) : String(v ?? '');
   });
 }

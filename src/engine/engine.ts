@@ -345,6 +345,9 @@ export class Engine {
       throw new DockerError('network-scoped alias is supported only for containers in user defined networks');
     }
     if (s.ip && (isDefaultBridge || netMode === 'host' || netMode === 'none')) throw new DockerError('user specified IP address is supported on user defined networks only');
+    // Endpoint settings are validated at create time (moby ≥ 25 validateEndpointSettings), so no container is left behind.
+    const reqNet = s.ip && !isDefaultBridge ? this.tryNetwork(netMode) : null;
+    if (reqNet && !reqNet.userSubnet) throw new DockerError('user specified IP address is supported only when connecting to networks with user configured subnets');
     if (s.publish?.length && (netMode === 'host' || netMode === 'none')) {
       if (netMode === 'none') throw new DockerError('conflicting options: port publishing and the container type network mode');
     }
@@ -632,7 +635,9 @@ export class Engine {
   connect(netRef: string, ctrRef: string, o: { aliases?: string[]; ip?: string } = {}): void {
     const n = this.findNetwork(netRef);
     const c = this.findContainer(ctrRef);
-    if (n.driver === 'host' || c.networkMode === 'host') throw new DockerError('container cannot be disconnected from host network or connected to host network');
+    if (n.driver === 'host' && c.networkMode !== 'host') throw new DockerError('container cannot be disconnected from host network or connected to host network');
+    // daemon updateNetworkSettings: a container in the host's namespace is not "private"
+    if (c.networkMode === 'host') throw new DockerError('container sharing network namespace with another container or host cannot be connected to any other network', 'forbidden');
     if (c.networkMode === 'none' && c.running) throw new DockerError('container cannot be connected to multiple networks with one of the networks in private (none) mode', 'forbidden');
     if (o.aliases?.length && n.isDefault) throw new DockerError('network-scoped alias is supported only for containers in user defined networks');
     const req: NetworkRequest = { network: n.name, aliases: o.aliases ?? [], ip: o.ip ?? null, links: [] };

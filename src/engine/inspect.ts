@@ -76,7 +76,8 @@ function endpointSettings(c: Container, n: Network): Record<string, unknown> {
     DriverOpts: null,
     NetworkID: n.id,
     EndpointID: ep ? ep.id : '',
-    Gateway: ep ? n.gatewayString() : '',
+    // An internal network gives its endpoints no gateway (bridge_linux.go Join: SetGateway only if !Internal).
+    Gateway: ep && !n.internal ? n.gatewayString() : '',
     IPAddress: ep ? ep.ipString : '',
     IPPrefixLen: ep ? ep.prefixLen : 0,
     IPv6Gateway: '',

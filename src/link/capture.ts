@@ -21,7 +21,11 @@ export class Capture {
     for (const d of devs) {
       this.detach.push(
         d.addTap((frame, _dev, dir) => {
-          if (this.direction !== 'both' && dir !== this.direction) return;
+          // On lo every frame is both sent and received; libpcap drops the outgoing copy
+          // (pcap-linux.c: "we'll see the packet as an incoming packet as well").
+          if (d.kind === 'loopback') {
+            if (dir === 'tx') return;
+          } else if (this.direction !== 'both' && dir !== this.direction) return;
           this.record(frame);
         }),
       );

@@ -204,7 +204,7 @@ export class Namespace implements L4Host {
     const total = frame.length - ETH_HLEN;
     // No fragmentation of local output: callers size datagrams to the MTU; TCP may hand a
     // GSO super-segment to a device that offloads segmentation (cut later if needed).
-    if (total > dev.mtu && !(proto === PROTO_TCP && total <= dev.gsoMaxSize)) {
+    if (total > 0xffff || (total > dev.mtu && !(proto === PROTO_TCP && total <= dev.gsoMaxSize))) {
       this.stats.FragFails++;
       return -EMSGSIZE;
     }
