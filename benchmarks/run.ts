@@ -2,6 +2,8 @@
 const all: Record<string, () => Promise<unknown>> = {
   checksum: async () => (await import('./checksum.js')).run(),
   bridge: async () => (await import('./bridge.js')).run(),
+  dns: async () => (await import('./dns.js')).run(),
+  udp: async () => (await import('./udp.js')).run(),
   forward: async () => (await import('./forward.js')).run(),
   tcp: async () => (await import('./tcp.js')).run(),
 };

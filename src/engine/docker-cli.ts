@@ -48,6 +48,7 @@ const RUN_FLAGS: FlagSpec = {
   dns: { value: true },
   'dns-search': { value: true },
   'dns-option': { value: true },
+  'dns-opt': { value: true }, // docker's hidden alias of --dns-option
   rm: { value: false },
   entrypoint: { value: true },
   workdir: { short: 'w', value: true },
@@ -238,7 +239,7 @@ function runSpec(rest: string[]) {
       addHost: v('add-host'),
       dns: v('dns'),
       dnsSearch: v('dns-search'),
-      dnsOptions: v('dns-option'),
+      dnsOptions: v('dns-option').concat(v('dns-opt')),
       rm: f.bools.has('rm'),
       tty: f.bools.has('tty'),
       interactive: f.bools.has('interactive'),
