@@ -63,7 +63,9 @@ export class Container {
   mainDone: Promise<number> | null = null;
   mainAbort: AbortController | null = null;
   /** Attached terminals see the main process's output live. */
-  readonly attached = new Set<(c: Uint8Array) => void>();
+  readonly attached = new Set<(c: Uint8Array, stream: 'stdout' | 'stderr') => void>();
+  /** The log with each chunk's stream, for attach without a TTY (stdout and stderr apart). */
+  readonly logChunks: { stream: 'stdout' | 'stderr'; data: Uint8Array }[] = [];
   /** Services (transports, resolver facades) for programs, filled by the engine at start. */
   services: Record<string, unknown> = {};
   hostnameValue: string;

@@ -171,7 +171,7 @@ async function dispatch(e: Engine, argv: string[], o: Out, io: DockerIo): Promis
       const f = flags('logs', rest, { follow: { short: 'f', value: false }, tail: { value: true } });
       needArgs('logs', f.args, 1, 'CONTAINER');
       const c = e.findContainer(f.args[0]!);
-      o.out.write(c.log.text());
+      for (const chunk of c.logChunks) (chunk.stream === 'stderr' ? o.err : o.out).write(chunk.data);
       return 0;
     }
     case 'port':
@@ -287,8 +287,8 @@ async function run(e: Engine, rest: string[], o: Out, io: DockerIo): Promise<num
     return 0;
   }
   // Foreground: attach to the main process until it exits.
-  const fwd = (ch: Uint8Array): void => o.out.write(ch);
-  o.out.write(c.log.text());
+  const fwd = (ch: Uint8Array, stream: 'stdout' | 'stderr'): void => (stream === 'stderr' ? o.err : o.out).write(ch);
+  for (const chunk of c.logChunks) fwd(chunk.data, chunk.stream);
   c.attached.add(fwd);
   let feeding = true;
   if (io.stdin && c.openStdin && c.stdin) {

@@ -554,15 +554,18 @@ export class Engine {
     c.stdin = stdin;
     const ac = new AbortController();
     c.mainAbort = ac;
-    const out: Writer = {
+    // With a TTY both streams are one terminal; without, Docker keeps them apart.
+    const writer = (stream: 'stdout' | 'stderr'): Writer => ({
       write: (ch) => {
-        c.log.write(ch);
         const b = typeof ch === 'string' ? new TextEncoder().encode(ch) : ch;
-        for (const a of c.attached) a(b);
+        const s = c.tty ? 'stdout' : stream;
+        c.log.write(b);
+        c.logChunks.push({ stream: s, data: b });
+        for (const a of c.attached) a(b, s);
       },
       end() {},
-    };
-    const done = c.spawn(c.cmd, { stdin, stdout: out, stderr: out, tty: c.tty, signal: ac.signal });
+    });
+    const done = c.spawn(c.cmd, { stdin, stdout: writer('stdout'), stderr: writer('stderr'), tty: c.tty, signal: ac.signal });
     c.mainDone = done;
     void done.then((code) => this.onMainExit(c, code, done));
   }

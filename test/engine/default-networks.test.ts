@@ -142,3 +142,15 @@ describe('default networks', () => {
     expect(await run()).toBe(await run());
   });
 });
+
+describe('docker run in the foreground', () => {
+  it('keeps stderr apart without -t, merges it with -t; logs likewise', async () => {
+    engine = await Engine.create();
+    const r = await engine.docker('run --name pp busybox ping -c 1 nosuchhost');
+    expect(r).toMatchObject({ exitCode: 1, stdout: '', stderr: "ping: bad address 'nosuchhost'\n" });
+    expect((await engine.docker('logs pp')).stderr).toBe("ping: bad address 'nosuchhost'\n");
+    const t = await engine.docker('run -t --rm busybox ping -c 1 nosuchhost');
+    expect(t).toMatchObject({ exitCode: 1, stdout: "ping: bad address 'nosuchhost'\n", stderr: '' });
+    expect((await engine.docker('ps -a -q')).stdout.trim().split('\n').length).toBe(1); // --rm removed it
+  });
+});
