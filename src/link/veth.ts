@@ -4,8 +4,11 @@ import { NetDev } from './netdev.js';
 import { Netem, type NetemOptions } from './netem.js';
 import { deliveryQueue, type DeliveryQueue } from './delivery.js';
 
-/** Default one-way latency of a veth hop: a few µs, as a Linux host shows. */
-export const DEFAULT_VETH_DELAY_MS = 0.012;
+/**
+ * Default one-way latency from a veth into a namespace: a few µs, as a Linux host shows
+ * (a container-to-container ping sees a small non-zero RTT).
+ */
+export const DEFAULT_VETH_DELAY_MS = 0.02;
 
 /** One end of a veth pair. What one end transmits, the other receives after `delayMs`. */
 export class VethDev extends NetDev {
@@ -47,7 +50,12 @@ export class VethDev extends NetDev {
     this.countTx(frame);
     const ne = this.netem;
     if (ne === null) {
-      this.q.push(this.peer, frame);
+      // Into a bridge port, Linux bridges the frame in the same softirq pass (veth backlog →
+      // br_handle_frame → br_forward): no timer between the hops. The latency is charged on
+      // the leg into the receiving namespace. The bridge only ever queues frames onwards, so
+      // this never re-enters the sender.
+      if (this.peer.master !== null) this.peer.receive(frame);
+      else this.q.push(this.peer, frame);
       return;
     }
     const now = this.clock.now();

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../src/sim/virtual-clock.js';
 import { Prng } from '../../src/sim/prng.js';
 import { BridgeDev } from '../../src/link/bridge.js';
-import { createVethPair, type VethDev } from '../../src/link/veth.js';
+import { createVethPair, DEFAULT_VETH_DELAY_MS, type VethDev } from '../../src/link/veth.js';
 import { writeMac } from '../../src/wire/mac.js';
 
 function frame(dst: number, src: number, tag = 0): Uint8Array {
@@ -124,6 +124,7 @@ describe('veth and netem', () => {
     const t0 = clock.now();
     for (let i = 0; i < 5; i++) c.xmit(new Uint8Array(1000));
     clock.advance(t0 + 100);
-    expect(at.map((t) => Math.round((t - t0) * 100) / 100)).toEqual([1.01, 2.01, 3.01, 4.01, 5.01].map((x) => Math.round((x + 0.002) * 100) / 100));
+    // serialisation (1 ms per frame, back to back) plus the link latency
+    expect(at.map((t) => Math.round((t - t0) * 1000) / 1000)).toEqual([1, 2, 3, 4, 5].map((x) => Math.round((x + DEFAULT_VETH_DELAY_MS) * 1000) / 1000));
   });
 });
