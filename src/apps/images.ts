@@ -11,24 +11,27 @@ export interface Image {
   cmd: string[];
   /** EXPOSE in the Dockerfile, e.g. ['80/tcp']. */
   exposed: string[];
-  /** Docker shows it in `docker ps` COMMAND. */
-  displayCmd: string;
+  /** ENTRYPOINT: `docker ps` COMMAND shows entrypoint + cmd. */
+  entrypoint?: string[];
   workdir?: string;
 }
 
 const IMAGES: Image[] = [
-  { name: 'busybox', flavour: 'busybox', shell: 'sh', cmd: ['sh'], exposed: [], displayCmd: '"sh"' },
-  { name: 'alpine', flavour: 'busybox', shell: 'sh', cmd: ['/bin/sh'], exposed: [], displayCmd: '"/bin/sh"' },
-  { name: 'ubuntu', flavour: 'gnu', shell: 'bash', cmd: ['/bin/bash'], exposed: [], displayCmd: '"/bin/bash"' },
-  { name: 'debian', flavour: 'gnu', shell: 'bash', cmd: ['bash'], exposed: [], displayCmd: '"bash"' },
-  { name: 'nginx', flavour: 'gnu', shell: 'bash', cmd: ['nginx', '-g', 'daemon off;'], exposed: ['80/tcp'], displayCmd: '"/docker-entrypoint.…"' },
-  { name: 'redis', flavour: 'gnu', shell: 'bash', cmd: ['redis-server'], exposed: ['6379/tcp'], displayCmd: '"docker-entrypoint.s…"' },
-  { name: 'elasticsearch', flavour: 'gnu', shell: 'bash', cmd: ['elasticsearch'], exposed: ['9200/tcp', '9300/tcp'], displayCmd: '"/usr/local/bin/dock…"' },
+  { name: 'busybox', flavour: 'busybox', shell: 'sh', cmd: ['sh'], exposed: [] },
+  { name: 'alpine', flavour: 'busybox', shell: 'sh', cmd: ['/bin/sh'], exposed: [] },
+  { name: 'ubuntu', flavour: 'gnu', shell: 'bash', cmd: ['/bin/bash'], exposed: [] },
+  { name: 'debian', flavour: 'gnu', shell: 'bash', cmd: ['bash'], exposed: [] },
+  { name: 'nginx', flavour: 'gnu', shell: 'bash', cmd: ['nginx', '-g', 'daemon off;'], entrypoint: ['/docker-entrypoint.sh'], exposed: ['80/tcp'] },
+  { name: 'redis', flavour: 'gnu', shell: 'bash', cmd: ['redis-server'], entrypoint: ['docker-entrypoint.sh'], exposed: ['6379/tcp'] },
+  { name: 'elasticsearch', flavour: 'gnu', shell: 'bash', cmd: ['elasticsearch'], entrypoint: ['/usr/local/bin/docker-entrypoint.sh'], exposed: ['9200/tcp', '9300/tcp'] },
+  // seed 000's python:3.4-alpine Flask app, run natively (src/apps/hit-counter.ts)
+  { name: 'hit-counter', flavour: 'busybox', shell: 'sh', cmd: ['hit-counter'], exposed: ['5000/tcp'], workdir: '/code' },
 ];
 
 /** Aliases: the images the seeds use, mapped to what vnet ships. */
 const ALIASES: Record<string, string> = {
   'docker.elastic.co/elasticsearch/elasticsearch': 'elasticsearch',
+  'a-python-app': 'hit-counter',
 };
 
 /** Parse "repo[:tag]" (with registry prefixes) and find the image; null if vnet has none. */

@@ -5,6 +5,13 @@ import { ping } from './ping.js';
 import { makeShellProgram } from './shell-program.js';
 import { nslookup } from './nslookup.js';
 import { iptables, iptablesSave } from './iptables.js';
+import { telnet } from './telnet.js';
+import { nc } from './nc.js';
+import { curl, wget } from './http-client.js';
+import { nginx } from './nginx.js';
+import { redisCli, redisServer } from './redis.js';
+import { elasticsearch } from './elasticsearch.js';
+import { hitCounter } from './hit-counter.js';
 
 /**
  * Programs by name. Images pick a flavour (busybox applets vs GNU tools); programs render
@@ -20,6 +27,16 @@ const REGISTRY = new Map<string, Program>([
   ['nslookup', nslookup],
   ['iptables', iptables],
   ['iptables-save', iptablesSave],
+  ['telnet', telnet],
+  ['nc', nc],
+  ['netcat', nc],
+  ['curl', curl],
+  ['wget', wget],
+  ['nginx', nginx],
+  ['redis-server', redisServer],
+  ['redis-cli', redisCli],
+  ['elasticsearch', elasticsearch],
+  ['hit-counter', hitCounter],
 ]);
 
 /** Programs only some namespaces have (the host's iptables, a server image's daemon). */

@@ -15,6 +15,8 @@ const NULL_WRITER: Writer = { write() {}, end() {} };
 export class Shell {
   readonly jobs = new Set<Promise<number>>();
   private lastStatus = 0;
+  /** Set once `exit` ran: the status the shell leaves with. */
+  exited: number | null = null;
   constructor(private readonly p: Proc, private readonly lookup: ProgramLookup, private readonly name = 'sh') {}
 
   /** Run a script/command line. Returns the exit status of the last command. */
@@ -42,7 +44,7 @@ export class Shell {
           try {
             status = await this.runPipeline(it.pipeline.commands, it.pipeline.negate);
           } catch (e) {
-            if (e instanceof ExitError) return (this.lastStatus = e.code);
+            if (e instanceof ExitError) return (this.exited = this.lastStatus = e.code);
             throw e;
           }
         }

@@ -1,6 +1,5 @@
 import { getopt } from './getopt.js';
 import type { Proc, Program } from './process.js';
-import { ExitError } from './process.js';
 import { Shell, type ProgramLookup } from './sh.js';
 
 /** The prompt a root shell shows: bash "root@host:/# ", busybox sh "/ # ". */
@@ -18,14 +17,7 @@ export function makeShellProgram(lookup: ProgramLookup, bash: boolean): Program 
     const o = getopt(p.argv.slice(1), 'c:eilx');
     const sh = new Shell(p, lookup, name);
     const script = o.opts.get('c');
-    if (typeof script === 'string') {
-      try {
-        return await sh.run(script);
-      } catch (e) {
-        if (e instanceof ExitError) return e.code;
-        throw e;
-      }
-    }
+    if (typeof script === 'string') return sh.run(script);
     let buf = '';
     let status = 0;
     const prompt = (): void => {
@@ -40,14 +32,10 @@ export function makeShellProgram(lookup: ProgramLookup, bash: boolean): Program 
       while ((nl = buf.indexOf('\n')) >= 0) {
         const line = buf.slice(0, nl).replace(/\r$/, '');
         buf = buf.slice(nl + 1);
-        try {
-          status = await sh.run(line);
-        } catch (e) {
-          if (e instanceof ExitError) {
-            if (p.tty) p.stdout.write('exit\n');
-            return e.code;
-          }
-          throw e;
+        status = await sh.run(line);
+        if (sh.exited !== null) {
+          if (p.tty) p.stdout.write('exit\n');
+          return sh.exited;
         }
         prompt();
       }

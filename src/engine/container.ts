@@ -44,6 +44,8 @@ export interface ExecOptions {
 /** A container: identity, config, its namespace (or the host's), files, and processes. */
 export class Container {
   state: ContainerState = 'created';
+  /** Creation order (ties in `created` time sort by it). */
+  seq = 0;
   exitCode = 0;
   startedAt = 0;
   finishedAt = 0;
@@ -99,6 +101,11 @@ export class Container {
     this.networkMode = networkMode;
     this.env = { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', HOSTNAME: this.hostnameValue, HOME: '/root' };
     this.exposed = [...image.exposed];
+  }
+
+  /** What `docker ps` shows as COMMAND: entrypoint + command. */
+  get commandLine(): string {
+    return [...(this.image.entrypoint ?? []), ...this.cmd].join(' ');
   }
 
   get hostname(): string {

@@ -112,7 +112,7 @@ function flags(verb: string, argv: string[], spec: FlagSpec, interspersed = true
     const f = parseFlags(argv, { ...spec, help: { value: false } }, interspersed);
     return f;
   } catch (e) {
-    if (e instanceof FlagError) throw new UsageError(`${e.message}\nSee 'docker ${verb} --help'.\n`, verb === 'run' ? 125 : 1);
+    if (e instanceof FlagError) throw new UsageError(`${e.message}\nSee 'docker ${verb} --help'.\n`, 125);
     throw e;
   }
 }
@@ -280,7 +280,7 @@ async function run(e: Engine, rest: string[], o: Out, io: DockerIo): Promise<num
   } catch (err) {
     if (!(err instanceof DockerError)) throw err;
     o.err.write(`docker: Error response from daemon: ${err.message.replace(/\.?$/, '.')}\n`);
-    return 125;
+    return err.runExitCode;
   }
   if (detach) {
     o.out.write(`${c.id}\n`);
@@ -351,7 +351,7 @@ function statusText(e: Engine, c: Container): string {
 
 async function ps(e: Engine, rest: string[], o: Out): Promise<number> {
   const f = flags('ps', rest, { all: { short: 'a', value: false }, quiet: { short: 'q', value: false }, 'no-trunc': { value: false }, format: { value: true } });
-  const list = [...e.containers.values()].filter((c) => f.bools.has('all') || c.running).sort((a, b) => b.created - a.created);
+  const list = [...e.containers.values()].filter((c) => f.bools.has('all') || c.running).sort((a, b) => b.created - a.created || b.seq - a.seq);
   if (f.bools.has('quiet')) {
     for (const c of list) o.out.write(`${c.id.slice(0, 12)}\n`);
     return 0;
@@ -360,7 +360,7 @@ async function ps(e: Engine, rest: string[], o: Out): Promise<number> {
   const rows = list.map((c) => ({
     ID: c.id.slice(0, 12),
     Image: c.imageRef,
-    Command: truncCommand(c.cmd.join(' ')),
+    Command: truncCommand(c.commandLine),
     CreatedAt: goCreated(c.created),
     RunningFor: `${humanDuration(now - c.created)} ago`,
     Status: statusText(e, c),
@@ -396,7 +396,7 @@ async function inspect(e: Engine, rest: string[], o: Out): Promise<number> {
   const f = flags('inspect', rest, { format: { short: 'f', value: true }, type: { value: true } });
   if (f.args.length === 0) throw new UsageError(`"docker inspect" requires at least 1 argument.\nSee 'docker inspect --help'.\n\n${USAGE['inspect']}`);
   const objs: unknown[] = [];
-  let rc = 0;
+  const errs: string[] = [];
   for (const ref of f.args) {
     const c = e.tryContainer(ref);
     if (c) {
@@ -408,13 +408,14 @@ async function inspect(e: Engine, rest: string[], o: Out): Promise<number> {
       objs.push(networkInspect(n));
       continue;
     }
-    o.err.write(`Error: No such object: ${ref}\n`);
-    rc = 1;
+    errs.push(`Error: No such object: ${ref}\n`);
   }
+  // Like the CLI: the JSON is printed, then the errors.
   const fmt = f.values.get('format')?.pop();
   if (fmt) for (const x of objs) o.out.write(applyFormat(fmt, x as Record<string, unknown>) + '\n');
   else o.out.write(renderInspect(objs));
-  return rc;
+  for (const m of errs) o.err.write(m);
+  return errs.length ? 1 : 0;
 }
 
 async function port(e: Engine, rest: string[], o: Out): Promise<number> {
@@ -490,20 +491,20 @@ async function network(e: Engine, rest: string[], o: Out): Promise<number> {
       const f = flags('network inspect', args, { format: { short: 'f', value: true }, verbose: { short: 'v', value: false } });
       if (f.args.length === 0) throw new UsageError(`"docker network inspect" requires at least 1 argument.\nSee 'docker network inspect --help'.\n\nUsage:  docker network inspect [OPTIONS] NETWORK [NETWORK...]\n\nDisplay detailed information on one or more networks\n`);
       const objs: unknown[] = [];
-      let rc = 0;
+      const errs: string[] = [];
       for (const ref of f.args) {
         try {
           objs.push(networkInspect(e.findNetwork(ref)));
         } catch (err) {
           if (!(err instanceof DockerError)) throw err;
-          o.err.write(`Error response from daemon: ${err.message}\n`);
-          rc = 1;
+          errs.push(`Error response from daemon: ${err.message}\n`);
         }
       }
       const fmt = f.values.get('format')?.pop();
       if (fmt) for (const x of objs) o.out.write(applyFormat(fmt, x as Record<string, unknown>) + '\n');
       else o.out.write(renderInspect(objs));
-      return rc;
+      for (const m of errs) o.err.write(m);
+      return errs.length ? 1 : 0;
     }
     case 'rm':
     case 'remove': {

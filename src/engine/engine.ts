@@ -9,6 +9,7 @@ import type { NetDev } from '../link/netdev.js';
 import { createVethPair } from '../link/veth.js';
 import { Namespace } from '../stack/namespace.js';
 import { findImage, type Image } from '../apps/images.js';
+import { findProgram } from '../apps/programs.js';
 import { Pipe, type Writer } from '../apps/pipe.js';
 import { ipToString, parseIp } from '../wire/addr.js';
 import { macFromIp } from '../wire/mac.js';
@@ -72,7 +73,7 @@ export interface ContainerSpec {
   expose?: string[];
 }
 
-const HOST_IMAGE: Image = { name: 'host', flavour: 'gnu', shell: 'bash', cmd: ['bash'], exposed: [], displayCmd: '' };
+const HOST_IMAGE: Image = { name: 'host', flavour: 'gnu', shell: 'bash', cmd: ['bash'], exposed: [] };
 
 /**
  * The Docker model over the emulated network: a host namespace with docker0, the default
@@ -94,6 +95,7 @@ export class Engine {
   private readonly ids: Prng;
   private readonly macs: Prng;
   private nextIfIndex = 4;
+  private createdSeq = 0;
   private readonly captures = new Set<Capture>();
   readonly ports = new PortAllocator();
   private readonly mappings = new Map<Container, Mapping[]>();
@@ -355,6 +357,7 @@ export class Engine {
     const id = this.newId();
     const cmd = s.cmd && s.cmd.length ? s.cmd : image.cmd;
     const c = new Container(id, name, image, s.image, cmd, this.clock.epochMs(), this.clock, this.prng.fork(`ctr-${id}`), netMode === 'default' ? 'bridge' : netMode, s.hostname);
+    c.seq = ++this.createdSeq;
     c.portBindings = bindings;
     c.publishAll = !!s.publishAll;
     c.autoRemove = !!s.rm;
@@ -409,6 +412,13 @@ export class Engine {
     c.pid = 1000 + this.ids.int(0, 60000);
     this.writeFiles(c);
     for (const p of this.plugins) await p.onContainerStart?.(c);
+    if (!findProgram(c.cmd[0] ?? '', c.image.flavour)) {
+      // runc fails to exec the command: the container stays Created, exit code 127.
+      c.state = 'created';
+      c.exitCode = 127;
+      this.releaseNetworking(c);
+      throw new DockerError(`failed to create task for container: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: "${c.cmd[0]}": executable file not found in $PATH: unknown`, 'system', 127);
+    }
     this.startMain(c);
   }
 

@@ -3,7 +3,12 @@
  * "Error response from daemon: <message>" (or "docker: … ." for run).
  */
 export class DockerError extends Error {
-  constructor(message: string, readonly status: 'notFound' | 'conflict' | 'invalid' | 'forbidden' | 'system' = 'invalid') {
+  constructor(
+    message: string,
+    readonly status: 'notFound' | 'conflict' | 'invalid' | 'forbidden' | 'system' = 'invalid',
+    /** The CLI's exit status when `docker run` fails this way (125 unless the command could not run). */
+    readonly runExitCode = 125,
+  ) {
     super(message);
     this.name = 'DockerError';
   }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Container } from './container.js';
 import type { Engine } from './engine.js';
 import type { Network } from './network.js';
@@ -7,7 +8,8 @@ export function goTime(epochMs: number, nanoSalt = 0): string {
   if (epochMs === 0) return '0001-01-01T00:00:00Z';
   const d = new Date(Math.floor(epochMs));
   const base = d.toISOString().slice(0, 19);
-  const ns = Math.round((epochMs - Math.floor(epochMs / 1000) * 1000) * 1e6) + (nanoSalt % 1000);
+  // Docker's stamps carry nanoseconds; derive the sub-millisecond digits from a salt (an ID).
+  const ns = Math.round((epochMs - Math.floor(epochMs / 1000) * 1000) * 1e6) + (nanoSalt % 1_000_000);
   let frac = String(ns).padStart(9, '0').replace(/0+$/, '');
   if (frac) frac = '.' + frac;
   return `${base}${frac}Z`;
@@ -34,7 +36,7 @@ export function networkInspect(n: Network): Record<string, unknown> {
   return {
     Name: n.name,
     Id: n.id,
-    Created: goTime(n.created, parseInt(n.id.slice(0, 6), 16)),
+    Created: goTime(n.created, parseInt(n.id.slice(0, 8), 16)),
     Scope: 'local',
     Driver: n.driver,
     EnableIPv6: false,
@@ -105,7 +107,7 @@ export function containerInspect(e: Engine, c: Container): Record<string, unknow
   const state = c.state;
   return {
     Id: c.id,
-    Created: goTime(c.created, parseInt(c.id.slice(0, 6), 16)),
+    Created: goTime(c.created, parseInt(c.id.slice(0, 8), 16)),
     Path: c.cmd[0] ?? '',
     Args: c.cmd.slice(1),
     State: {
@@ -121,7 +123,7 @@ export function containerInspect(e: Engine, c: Container): Record<string, unknow
       StartedAt: goTime(c.startedAt),
       FinishedAt: goTime(c.finishedAt),
     },
-    Image: `sha256:${c.prng ? c.id.slice(0, 8) : ''}${'0'.repeat(56)}`,
+    Image: `sha256:${createHash('sha256').update(`vnet-image:${c.image.name}`).digest('hex')}`,
     ResolvConfPath: `/var/lib/docker/containers/${c.id}/resolv.conf`,
     HostnamePath: `/var/lib/docker/containers/${c.id}/hostname`,
     HostsPath: `/var/lib/docker/containers/${c.id}/hosts`,

@@ -8,17 +8,26 @@ class RTimer implements Timer {
     return this.h !== null;
   }
   arm(delayMs: number): void {
-    if (this.h) clearTimeout(this.h);
+    if (this.h) {
+      clearTimeout(this.h);
+      clearImmediate(this.h as unknown as NodeJS.Immediate);
+    }
     this.expires = this.clock.now() + delayMs;
-    this.h = setTimeout(() => {
+    const fire = (): void => {
       this.h = null;
       this.clock.live.delete(this);
       this.fn();
-    }, Math.max(0, delayMs));
+    };
+    // Host timers have 1 ms granularity: sub-millisecond delays (link latencies) run on the
+    // next turn instead of becoming a millisecond each.
+    this.h = delayMs < 1 ? (setImmediate(fire) as unknown as NodeJS.Timeout) : setTimeout(fire, delayMs);
     this.clock.live.add(this);
   }
   cancel(): void {
-    if (this.h) clearTimeout(this.h);
+    if (this.h) {
+      clearTimeout(this.h);
+      clearImmediate(this.h as unknown as NodeJS.Immediate);
+    }
     this.h = null;
     this.clock.live.delete(this);
   }
