@@ -5,7 +5,7 @@
  * Reality check: the ubuntu and debian images ship neither curl nor wget, but the seeds run
  * `curl` inside Ubuntu/Debian-based images after installing it, so vnet's GNU images have curl
  * (and wget) preinstalled. Busybox/alpine have only busybox wget: `curl` there answers as the
- * shell would for a missing command (`sh: curl: not found`, 127).
+ * shell would for a missing command (`sh: curl: not found`, 127; see BUSYBOX_LACKS in programs.ts).
  */
 import { Buffer } from 'node:buffer';
 import { ipToString, parseIp } from '../wire/addr.js';
@@ -104,10 +104,6 @@ function meterLine(total: number, got: number, elapsedMs: number): string {
 }
 
 export async function curl(p: Proc): Promise<number> {
-  if (p.sys.flavour === 'busybox') {
-    p.stderr.write('sh: curl: not found\n');
-    return 127;
-  }
   const ubuntu = p.sys.image === 'ubuntu' || p.sys.image === 'host';
   const version = ubuntu ? '8.5.0' : '7.88.1';
   const longVal = ['--connect-timeout', '--max-time', '--output', '--request', '--header', '--data', '--user-agent', '--write-out'];

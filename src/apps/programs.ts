@@ -39,6 +39,9 @@ const REGISTRY = new Map<string, Program>([
   ['hit-counter', hitCounter],
 ]);
 
+/** What busybox/alpine images do not ship (so `sh` says "not found", exec says "executable file not found"). */
+const BUSYBOX_LACKS = new Set(['bash', 'curl']);
+
 /** Programs only some namespaces have (the host's iptables, a server image's daemon). */
 export function registerProgram(name: string, prog: Program): void {
   REGISTRY.set(name, prog);
@@ -46,8 +49,7 @@ export function registerProgram(name: string, prog: Program): void {
 
 export function findProgram(name: string, flavour: Flavour): Program | undefined {
   const base = name.includes('/') ? name.slice(name.lastIndexOf('/') + 1) : name;
-  // busybox images have no bash
-  if (base === 'bash' && flavour === 'busybox') return undefined;
+  if (flavour === 'busybox' && BUSYBOX_LACKS.has(base)) return undefined;
   return REGISTRY.get(base);
 }
 

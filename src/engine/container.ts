@@ -169,6 +169,7 @@ export class Container {
       return { exitCode: code, stdout: out.text(), stderr: err.text() };
     } finally {
       opts.signal?.removeEventListener('abort', onAbort);
+      this.mainAbort?.signal.removeEventListener('abort', onAbort);
     }
   }
 }

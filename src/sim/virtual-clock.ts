@@ -1,7 +1,7 @@
 import { type Clock, type Timer, sleepOn } from './clock.js';
 
-/** Fixed epoch for virtual wall time: deterministic "Created" stamps. 2024-10-01T09:00:00Z. */
-const VIRTUAL_EPOCH = Date.UTC(2024, 9, 1, 9, 0, 0);
+/** Fixed epoch for virtual wall time: deterministic "Created" stamps. 2025-06-02T09:00:00Z. */
+const VIRTUAL_EPOCH = Date.UTC(2025, 5, 2, 9, 0, 0);
 
 class VTimer implements Timer {
   expires = 0;

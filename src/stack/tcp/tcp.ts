@@ -84,6 +84,8 @@ export class Tcp implements L4Protocol {
    * attached before the SYN leaves, because the answer may arrive synchronously.
    */
   connect(dst: number, dport: number, handler: TcpHandler | null, opts: ConnectOptions = {}): TcpConnection | number {
+    // Linux connects to INADDR_ANY as to the loopback address.
+    if (dst === 0) dst = 0x7f000001;
     const src = opts.localAddress || this.host.routeSource(dst);
     if (src < 0) return -ENETUNREACH;
     let lport = opts.localPort ?? 0;
