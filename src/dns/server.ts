@@ -205,7 +205,21 @@ export class EmbeddedDnsServer {
   }
 
   private limit(q: Question): number {
+    if (this.streamQuery) return 65535; // TCP: no truncation (RFC 1035 §4.2.2)
     return q.udpSize > MIN_MSG_SIZE ? q.udpSize : MIN_MSG_SIZE;
+  }
+
+  /** Set while answering a query that came over TCP. */
+  private streamQuery = false;
+
+  /** Answer a query received over TCP: same as handle(), without the UDP size limit. */
+  handleStream(query: Uint8Array, reply: (resp: Uint8Array) => void): void {
+    this.streamQuery = true;
+    try {
+      this.handle(query, reply);
+    } finally {
+      this.streamQuery = false;
+    }
   }
 
   /** PTR alone too big: header + question with TC (miekg Truncate keeps what fits). */

@@ -3,6 +3,9 @@ import { createUdpForwarder } from '../dns/exchange.js';
 import { generateHosts, generateResolvConf, type LinkEntry } from '../dns/files.js';
 import { sandboxResolveAddr, sandboxResolveName, type DnsNetworkView } from '../dns/sandbox-names.js';
 import type { Udp } from '../stack/udp.js';
+import type { Tcp } from '../stack/tcp/tcp.js';
+import { serveDnsOverTcp } from '../dns/tcp-server.js';
+import { EMBEDDED_DNS_IP } from '../dns/server.js';
 import { parseIp } from '../wire/addr.js';
 import type { Container } from './container.js';
 import type { Network } from './network.js';
@@ -66,5 +69,6 @@ export function startEmbeddedDns(c: Container, cfg: { upstreams: number[]; ndots
   };
   const server = new EmbeddedDnsServer(udp, backend, { prng: c.prng.fork('dns') });
   server.start();
+  serveDnsOverTcp(c.services['tcp'] as Tcp, server, EMBEDDED_DNS_IP);
   c.services['embeddedDns'] = server;
 }
