@@ -78,7 +78,7 @@ export class Shell {
     const fileOuts: { path: string; c: Collector; append: boolean }[] = [];
     for (const r of cmd.redirects) {
       if (r.op === '<') {
-        const text = files.read(r.target);
+        const text = r.target === '/dev/null' ? '' : files.read(r.target);
         if (text === undefined) {
           this.p.stderr.write(`${this.name}: can't open '${r.target}': No such file or directory\n`);
           if (endOut) stdout.end();

@@ -9,15 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { Engine, readPcap } from '../../src/index.js';
+import { hasTshark } from '../support/tshark.js';
 
-const hasTshark = (() => {
-  try {
-    execFileSync('tshark', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
 
 const dir = mkdtempSync(join(tmpdir(), 'vnet-dns-pcap-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -10,15 +10,8 @@ import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { Engine, readPcap } from '../../src/index.js';
 import { ipToString, readU16, readU32 } from '../../src/wire/addr.js';
+import { hasTshark } from '../support/tshark.js';
 
-const hasTshark = (() => {
-  try {
-    execFileSync('tshark', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
 
 const dir = mkdtempSync(join(tmpdir(), 'vnet-masq-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -4,26 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Engine, readPcap } from '../../src/index.js';
+import { hasTshark, tsharkProblems } from '../support/tshark.js';
 
-const hasTshark = (() => {
-  try {
-    execFileSync('tshark', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
 
 const dir = mkdtempSync(join(tmpdir(), 'vnet-pcap-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/** tshark with every checksum check on; returns the packets that are malformed or erroneous. */
-export function tsharkProblems(file: string): { total: number; bad: string } {
-  const opts = ['-o', 'ip.check_checksum:TRUE', '-o', 'udp.check_checksum:TRUE', '-o', 'tcp.check_checksum:TRUE'];
-  const total = execFileSync('tshark', ['-r', file, ...opts], { encoding: 'utf8' }).trim().split('\n').filter(Boolean).length;
-  const bad = execFileSync('tshark', ['-r', file, ...opts, '-Y', '_ws.malformed || _ws.expert.severity == "Error" || ip.checksum.status == "Bad" || icmp.checksum.status == "Bad"'], { encoding: 'utf8' }).trim();
-  return { total, bad };
-}
 
 describe('pcap of the seed 002 story', () => {
   it('is a valid pcap that tshark reads with no malformed frame and no checksum error', async () => {
