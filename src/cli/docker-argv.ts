@@ -1,21 +1,26 @@
+import { EXEC_FLAGS, RUN_FLAGS } from '../engine/docker-cli.js';
+import type { FlagSpec } from '../engine/cli-flags.js';
+
 /**
  * Just enough of docker's flag grammar to see what a `run`/`exec`/`attach` line will do before
  * handing it to the engine: which flags are set and where the image/container and command
  * start. The engine's docker CLI does the real parsing (and the error messages).
  */
 
-/** Flags of `docker run`/`create` that take a value (long names, and their short letters). */
-const RUN_VALUE_LONG = new Set([
-  'name', 'network', 'net', 'network-alias', 'net-alias', 'ip', 'publish', 'expose', 'env', 'env-file', 'hostname',
-  'link', 'add-host', 'dns', 'dns-search', 'dns-option', 'entrypoint', 'workdir', 'volume', 'user', 'restart', 'cap-add',
-  'cap-drop', 'label', 'mount', 'memory', 'cpus', 'platform', 'pull', 'detach-keys', 'log-driver', 'log-opt', 'stop-signal',
-  'stop-timeout', 'ulimit', 'device', 'tmpfs', 'shm-size', 'mac-address', 'ipc', 'pid', 'uts', 'volumes-from', 'cidfile',
-]);
-const RUN_VALUE_SHORT = new Set(['p', 'e', 'h', 'w', 'v', 'u', 'l', 'm']);
+/** Value-taking flags, long names and short letters, from the engine's own flag tables. */
+function valueFlags(spec: FlagSpec): [Set<string>, Set<string>] {
+  const long = new Set<string>();
+  const short = new Set<string>();
+  for (const [name, f] of Object.entries(spec)) {
+    if (!f.value) continue;
+    long.add(name);
+    if (f.short) short.add(f.short);
+  }
+  return [long, short];
+}
 
-const EXEC_VALUE_LONG = new Set(['env', 'env-file', 'workdir', 'user', 'detach-keys']);
-const EXEC_VALUE_SHORT = new Set(['e', 'w', 'u']);
-
+const [RUN_VALUE_LONG, RUN_VALUE_SHORT] = valueFlags(RUN_FLAGS);
+const [EXEC_VALUE_LONG, EXEC_VALUE_SHORT] = valueFlags(EXEC_FLAGS);
 const ATTACH_VALUE_LONG = new Set(['detach-keys']);
 
 export interface ScannedArgs {

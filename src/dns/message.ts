@@ -3,7 +3,7 @@
  * Full decoding for tools uses `dns-packet`; servers only need the header, the single
  * question and the EDNS0 OPT record, so they parse those in place and build answers directly.
  */
-import { readU16, writeU16, writeU32 } from '../wire/addr.js';
+import { parseIp, readU16, writeU16, writeU32 } from '../wire/addr.js';
 
 export const HEADER_LEN = 12;
 
@@ -246,15 +246,7 @@ export function parseReverseName(name: string): number {
   if (!name.endsWith(suffix)) return -1;
   const parts = name.slice(0, -suffix.length).split('.');
   if (parts.length !== 4) return -1;
-  let v = 0;
-  for (let i = 3; i >= 0; i--) {
-    const p = parts[i]!;
-    if (!/^\d{1,3}$/.test(p)) return -1;
-    const n = Number(p);
-    if (n > 255) return -1;
-    v = v * 256 + n;
-  }
-  return v;
+  return parseIp(parts.reverse().join('.'));
 }
 
 export function reverseName(ip: number): string {

@@ -28,7 +28,8 @@ class Out {
   }
 }
 
-const RUN_FLAGS: FlagSpec = {
+/** `docker run`/`create` flags (the `vnet` player scans lines with the same table). */
+export const RUN_FLAGS: FlagSpec = {
   detach: { short: 'd', value: false },
   interactive: { short: 'i', value: false },
   tty: { short: 't', value: false },
@@ -197,10 +198,15 @@ async function dispatch(e: Engine, argv: string[], o: Out, io: DockerIo): Promis
 async function eachContainer(e: Engine, verb: string, args: string[], o: Out, fn: (c: Container) => Promise<void>, flagsParsed = false): Promise<number> {
   const list = flagsParsed ? args : args.filter((a) => !a.startsWith('-') && !/^\d+$/.test(a));
   if (list.length === 0) throw new UsageError(`"docker ${verb}" requires at least 1 argument.\nSee 'docker ${verb} --help'.\n\n${USAGE[verb] ?? ''}`);
+  return eachRef(list, o, (ref) => fn(e.findContainer(ref)));
+}
+
+/** Apply `fn` to each reference: print it when done, Docker's error when not; exit 1 if any failed. */
+async function eachRef(refs: string[], o: Out, fn: (ref: string) => unknown): Promise<number> {
   let rc = 0;
-  for (const ref of list) {
+  for (const ref of refs) {
     try {
-      await fn(e.findContainer(ref));
+      await fn(ref);
       o.out.write(`${ref}\n`);
     } catch (err) {
       if (!(err instanceof DockerError)) throw err;
@@ -309,8 +315,19 @@ async function run(e: Engine, rest: string[], o: Out, io: DockerIo): Promise<num
   return code;
 }
 
+/** `docker exec` flags. */
+export const EXEC_FLAGS: FlagSpec = {
+  detach: { short: 'd', value: false },
+  interactive: { short: 'i', value: false },
+  tty: { short: 't', value: false },
+  env: { short: 'e', value: true },
+  workdir: { short: 'w', value: true },
+  user: { short: 'u', value: true },
+  'detach-keys': { value: true },
+};
+
 async function exec(e: Engine, rest: string[], o: Out, io: DockerIo): Promise<number> {
-  const f = flags('exec', rest, { detach: { short: 'd', value: false }, interactive: { short: 'i', value: false }, tty: { short: 't', value: false }, env: { short: 'e', value: true }, workdir: { short: 'w', value: true }, user: { short: 'u', value: true } }, false);
+  const f = flags('exec', rest, EXEC_FLAGS, false);
   if (f.args.length < 2) throw new UsageError(`"docker exec" requires at least 2 arguments.\nSee 'docker exec --help'.\n\n${USAGE['exec']}`);
   const c = e.findContainer(f.args[0]!);
   if (!c.running) throw new DockerError(`container ${c.id} is not running`, 'conflict');
@@ -510,18 +527,7 @@ async function network(e: Engine, rest: string[], o: Out): Promise<number> {
     case 'remove': {
       const f = flags('network rm', args, { force: { short: 'f', value: false } });
       if (f.args.length === 0) throw new UsageError(`"docker network rm" requires at least 1 argument.\nSee 'docker network rm --help'.\n\nUsage:  docker network rm NETWORK [NETWORK...]\n\nRemove one or more networks\n`);
-      let rc = 0;
-      for (const ref of f.args) {
-        try {
-          e.removeNetwork(ref);
-          o.out.write(`${ref}\n`);
-        } catch (err) {
-          if (!(err instanceof DockerError)) throw err;
-          o.err.write(`Error response from daemon: ${err.message}\n`);
-          rc = 1;
-        }
-      }
-      return rc;
+      return eachRef(f.args, o, (ref) => e.removeNetwork(ref));
     }
     case 'connect': {
       const f = flags('network connect', args, { alias: { value: true }, ip: { value: true }, link: { value: true } });
