@@ -100,14 +100,9 @@ export class Engine {
   readonly ports = new PortAllocator();
   private readonly mappings = new Map<Container, Mapping[]>();
   private closed = false;
-  /** Hooks other modules add (firewall rules, DNS, transports) without the engine knowing them. */
-  readonly plugins: EnginePlugin[] = [];
 
   static async create(opts: EngineOptions = {}): Promise<Engine> {
-    const e = new Engine(opts);
-    for (const init of pluginFactories) e.plugins.push(init(e));
-    for (const p of e.plugins) p.onEngineStart?.();
-    return e;
+    return new Engine(opts);
   }
 
   private constructor(opts: EngineOptions) {
@@ -289,7 +284,6 @@ export class Engine {
     n.ipamConfig = [cfg];
     this.networks.set(id, n);
     addNetworkRules(this.nf, n);
-    for (const p of this.plugins) p.onNetworkCreate?.(n);
     this.log.info({ network: name, subnet: cfg.Subnet }, 'network created');
     return n;
   }
@@ -298,7 +292,6 @@ export class Engine {
     const n = this.findNetwork(ref);
     if (n.predefined) throw new DockerError(`${n.name} is a pre-defined network and cannot be removed`, 'forbidden');
     if (n.endpoints.size > 0) throw new DockerError(`error while removing network: network ${n.name} id ${n.id} has active endpoints`, 'forbidden');
-    for (const p of this.plugins) p.onNetworkRemove?.(n);
     removeNetworkRules(this.nf, n);
     if (n.bridge) {
       this.hostNs.removeDev(n.bridge);
@@ -392,7 +385,6 @@ export class Engine {
       c.services = {};
       attachServices(c.ns, c);
     }
-    for (const p of this.plugins) p.onNamespace?.(c.ns, c);
     try {
       for (const r of c.networkRequests) this.attach(c, this.findNetwork(r.network), r);
       this.chooseDefaultRoute(c);
@@ -411,7 +403,6 @@ export class Engine {
     c.startedAt = this.clock.epochMs();
     c.pid = 1000 + this.ids.int(0, 60000);
     this.writeFiles(c);
-    for (const p of this.plugins) await p.onContainerStart?.(c);
     if (!findProgram(c.cmd[0] ?? '', c.image.flavour)) {
       // runc fails to exec the command: the container stays Created, exit code 127.
       c.state = 'created';
@@ -487,7 +478,6 @@ export class Engine {
     }
     const cfg = writeDnsFiles(c, hostResolv, links, extra);
     if (usesEmbeddedDns(c)) startEmbeddedDns(c, cfg);
-    for (const p of this.plugins) p.writeFiles?.(c);
   }
 
   /** Connect a container's namespace to a network: IPAM, veth pair, addresses, routes. */
@@ -522,13 +512,11 @@ export class Engine {
     ns.addAddress(inner, ip, pool.prefixLen);
     c.endpoints.set(n.id, ep);
     n.endpoints.set(c.id, ep);
-    for (const p of this.plugins) p.onEndpointJoin?.(ep);
     return ep;
   }
 
   detach(c: Container, ep: Endpoint): void {
     const n = ep.network;
-    for (const p of this.plugins) p.onEndpointLeave?.(ep);
     if (ep.outer) {
       n.bridge?.removePort(ep.outer);
       this.hostNs.removeDev(ep.outer);
@@ -591,7 +579,6 @@ export class Engine {
   }
 
   private releaseNetworking(c: Container): void {
-    for (const p of this.plugins) p.onContainerStop?.(c);
     const maps = this.mappings.get(c);
     if (maps) unpublish(this.nf, this.ports, maps);
     this.mappings.delete(c);
@@ -714,7 +701,6 @@ export class Engine {
       c.mainAbort?.abort();
       c.stdin?.end();
     }
-    for (const p of this.plugins) p.onClose?.();
     this.closed = true;
     for (const c of this.containers.values()) if (c.ns && !c.hostMode) c.ns.dispose();
     this.hostNs.dispose();
@@ -747,27 +733,6 @@ export function parsePublish(spec: string): PortBinding[] {
   if (hostPort && (!/^\d+$/.test(hostPort) || Number(hostPort) > 65535)) throw new DockerError(`invalid hostPort: ${hostPort}`);
   if (hostIp && parseIp(hostIp) < 0) throw new DockerError(`invalid IP address: ${hostIp}`);
   return [{ hostIp: hostIp || '0.0.0.0', hostPort, containerPort: cp, proto }];
-}
-
-/** Extension points for the layers wired into the engine (firewall, DNS, transports, ports). */
-export interface EnginePlugin {
-  onEngineStart?(): void;
-  onNamespace?(ns: Namespace, c: Container): void;
-  onNetworkCreate?(n: Network): void;
-  onNetworkRemove?(n: Network): void;
-  onEndpointJoin?(ep: Endpoint): void;
-  onEndpointLeave?(ep: Endpoint): void;
-  writeFiles?(c: Container): void;
-  onContainerStart?(c: Container): Promise<void> | void;
-  onContainerStop?(c: Container): void;
-  onClose?(): void;
-}
-
-const pluginFactories: ((e: Engine) => EnginePlugin)[] = [];
-
-/** Modules register how they extend every engine (called at import time). */
-export function registerEnginePlugin(f: (e: Engine) => EnginePlugin): void {
-  pluginFactories.push(f);
 }
 
 export type { ExecResult };
