@@ -1,4 +1,7 @@
 import { Pipe } from '../apps/pipe.js';
+import type { Net } from '../node/net.js';
+import type { DgramModule } from '../node/dgram.js';
+import type { DnsModule } from '../node/dns.js';
 import type { Container, ExecOptions, ExecResult } from './container.js';
 import type { Engine } from './engine.js';
 import { containerInspect, networkInspect } from './inspect.js';
@@ -41,6 +44,19 @@ export class ContainerHandle {
 
   inspect(): Record<string, unknown> {
     return containerInspect(this.engine, this.c);
+  }
+
+  /** node:net-compatible sockets in this namespace (createServer, connect). */
+  get net(): Net {
+    return this.service<Net>('net');
+  }
+  /** node:dgram-compatible UDP sockets in this namespace. */
+  get dgram(): DgramModule {
+    return this.service<DgramModule>('dgram');
+  }
+  /** node:dns-compatible lookups through this container's resolver (hosts, then its nameservers). */
+  get dns(): DnsModule {
+    return this.service<DnsModule>('dns');
   }
 
   /** Services (e.g. `net`, `dgram`, `dns`) installed for this namespace. */
