@@ -174,7 +174,7 @@ async function kernelRR(): Promise<number> {
 
 export async function run(): Promise<Row[]> {
   const rows: Row[] = [];
-  rows.push(row('bulk container→container (MTU 1500)', 'MB/s', await medianOf(3, vnetBulk), 'node:net over 127.0.0.1', await medianOf(3, kernelBulk)));
+  rows.push(row('bulk container→container (MTU 1500)', 'MB/s', await medianOf(5, vnetBulk), 'node:net over 127.0.0.1', await medianOf(5, kernelBulk)));
   rows.push(row('connections/s (connect, FIN, close)', 'conn/s', await medianOf(3, vnetConnRate), 'node:net over 127.0.0.1', await medianOf(3, kernelConnRate)));
   rows.push(row('1-byte request/response', 'round trips/s', await medianOf(3, vnetRR), 'node:net over 127.0.0.1', await medianOf(3, kernelRR)));
   report('tcp', rows);

@@ -58,58 +58,14 @@ export function writeTcpHeader(
 export function setTcpChecksum(b: Uint8Array, o: number, len: number, src: number, dst: number): void {
   b[o + 16] = 0;
   b[o + 17] = 0;
-  writeU16(b, o + 16, finish(wideSum(b, o, len) + pseudoHeaderSum(src, dst, PROTO_TCP, len)));
+  writeU16(b, o + 16, finish(sum16(b, o, len) + pseudoHeaderSum(src, dst, PROTO_TCP, len)));
 }
 
 export function tcpChecksumOk(b: Uint8Array, o: number, len: number, src: number, dst: number): boolean {
-  return finish(wideSum(b, o, len) + pseudoHeaderSum(src, dst, PROTO_TCP, len)) === 0;
+  return finish(sum16(b, o, len) + pseudoHeaderSum(src, dst, PROTO_TCP, len)) === 0;
 }
 
-const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
-let viewBuf: ArrayBufferLike | null = null;
-let view: Uint32Array<ArrayBufferLike> = new Uint32Array(0);
 
-/**
- * The RFC 1071 sum of a segment, 4 bytes per step through a Uint32Array view (3–5× faster than
- * byte loads on large segments). Native little-endian words are summed and the folded result
- * byte-swapped, which RFC 1071 §2(B) shows equals the big-endian sum. Falls back to sum16 for
- * short or odd-aligned data. Returns a partial sum below 2^17 to add a pseudo-header to.
- */
-export function wideSum(b: Uint8Array, o: number, len: number): number {
-  const abs = b.byteOffset + o;
-  if (len < 128 || (abs & 1) !== 0 || !LITTLE_ENDIAN) return sum16(b, o, len);
-  let s = 0;
-  let i = o;
-  if ((abs & 2) !== 0) {
-    s = (b[i]! << 8) | b[i + 1]!;
-    i += 2;
-    len -= 2;
-  }
-  const words = len >>> 2;
-  // A view over the whole ArrayBuffer, cached: segments carved from one slab share it.
-  const buf = b.buffer;
-  if (buf !== viewBuf) {
-    viewBuf = buf;
-    view = new Uint32Array(buf, 0, buf.byteLength >>> 2);
-  }
-  const u = view;
-  let le = 0;
-  let k = (b.byteOffset + i) >>> 2;
-  const end = k + words;
-  for (const end2 = end - 1; k < end2; k += 2) {
-    const w = u[k]!, x = u[k + 1]!;
-    le += (w & 0xffff) + (w >>> 16) + (x & 0xffff) + (x >>> 16);
-  }
-  if (k < end) {
-    const w = u[k]!;
-    le += (w & 0xffff) + (w >>> 16);
-  }
-  while (le > 0xffff) le = (le & 0xffff) + Math.floor(le / 65536);
-  s += ((le & 0xff) << 8) | (le >>> 8);
-  const rem = len & 3;
-  if (rem !== 0) s = sum16(b, i + words * 4, rem, s);
-  return s;
-}
 
 /**
  * Parsed options. One instance is reused by the receive path (call reset() or let
