@@ -1,6 +1,6 @@
 import { ipToString } from '../wire/addr.js';
 import { ICMP_DEST_UNREACH, ICMP_TIME_EXCEEDED } from '../wire/icmp.js';
-import { EHOSTUNREACH, ENETUNREACH } from '../stack/l4.js';
+import { EHOSTUNREACH, EMSGSIZE, ENETUNREACH } from '../stack/l4.js';
 import type { EchoError, EchoReply } from '../stack/icmp.js';
 import { getopt } from './getopt.js';
 import type { Proc } from './process.js';
@@ -139,9 +139,11 @@ export async function ping(p: Proc): Promise<number> {
       if (r < 0) {
         if (gnu) {
           errors++;
-          p.stdout.write(r === -ENETUNREACH ? `From ${ipToString(ns.routeSource(dst) >= 0 ? ns.routeSource(dst) : 0)} icmp_seq=${seq} Destination Net Unreachable\n` : '');
+          if (r === -EMSGSIZE) p.stderr.write(`ping: local error: message too long, mtu: ${ns.routeMtu(dst)}\n`);
+          else if (r === -ENETUNREACH) p.stdout.write(`From ${ipToString(ns.routeSource(dst) >= 0 ? ns.routeSource(dst) : 0)} icmp_seq=${seq} Destination Net Unreachable\n`);
         } else {
-          p.stderr.write(`ping: sendto: ${r === -ENETUNREACH ? 'Network unreachable' : r === -EHOSTUNREACH ? 'Host is unreachable' : 'Operation not permitted'}\n`);
+          const why = r === -ENETUNREACH ? 'Network unreachable' : r === -EHOSTUNREACH ? 'Host is unreachable' : r === -EMSGSIZE ? 'Message too long' : 'Operation not permitted';
+          p.stderr.write(`ping: sendto: ${why}\n`);
           return finish(1);
         }
       } else sentAt.set(seq & 0xffff, clock.now());

@@ -154,3 +154,26 @@ describe('docker run in the foreground', () => {
     expect((await engine.docker('ps -a -q')).stdout.trim().split('\n').length).toBe(1); // --rm removed it
   });
 });
+
+describe('virtual time', () => {
+  it('ping -c 5 takes four-plus virtual seconds and a few wall milliseconds', async () => {
+    engine = await Engine.create();
+    await engine.docker('run -dit --name v1 busybox');
+    await engine.docker('run -dit --name v2 busybox');
+    const t0 = engine.clock.now();
+    const w0 = performance.now();
+    const r = await engine.docker('exec v1 ping -c 5 172.17.0.3');
+    expect(r.stdout).toContain('5 packets transmitted, 5 packets received, 0% packet loss');
+    expect(engine.clock.now() - t0).toBeGreaterThanOrEqual(4000);
+    expect(engine.clock.now() - t0).toBeLessThan(5000);
+    expect(performance.now() - w0).toBeLessThan(2000);
+  });
+
+  it('a datagram larger than the MTU is refused locally (no fragmentation), in each tool’s words', async () => {
+    engine = await Engine.create();
+    await engine.docker('run -dit --name v1 busybox');
+    await engine.docker('run -dit --name u1 ubuntu');
+    expect((await engine.docker('exec v1 ping -c 1 -s 2000 172.17.0.3')).stderr).toBe('ping: sendto: Message too long\n');
+    expect((await engine.docker('exec u1 ping -c 1 -s 2000 172.17.0.2')).stderr).toBe('ping: local error: message too long, mtu: 1500\n');
+  });
+});
