@@ -12,7 +12,12 @@ export interface IpStats {
   OutRequests: number;
   OutNoRoutes: number;
   OutDiscards: number;
+  ReasmReqds: number;
+  ReasmOKs: number;
   ReasmFails: number;
+  ReasmTimeout: number;
+  FragOKs: number;
+  FragCreates: number;
   FragFails: number;
   /** Frames addressed to another host's MAC (PACKET_OTHERHOST), dropped silently. */
   OtherHost: number;
@@ -43,7 +48,7 @@ export function newIpStats(): IpStats {
   return {
     InReceives: 0, InHdrErrors: 0, InCsumErrors: 0, InTruncatedPkts: 0, InAddrErrors: 0, InUnknownProtos: 0,
     InDiscards: 0, InDelivers: 0, ForwDatagrams: 0, OutRequests: 0, OutNoRoutes: 0, OutDiscards: 0,
-    ReasmFails: 0, FragFails: 0, OtherHost: 0, ArpErrors: 0, UnknownEtherType: 0, NfDrops: 0,
+    ReasmReqds: 0, ReasmOKs: 0, ReasmFails: 0, ReasmTimeout: 0, FragOKs: 0, FragCreates: 0, FragFails: 0, OtherHost: 0, ArpErrors: 0, UnknownEtherType: 0, NfDrops: 0,
   };
 }
 

@@ -10,7 +10,7 @@ import {
   ICMP_DEST_UNREACH, ICMP_TIME_EXCEEDED, UNREACH_FRAG_NEEDED, UNREACH_NET, UNREACH_PROTOCOL, buildIcmpError,
 } from '../wire/icmp.js';
 import {
-  IPV4_MIN_HLEN, IpError, PROTO_ICMP, ipDst, ipFragOffset, ipHlen, ipMF, ipProto, ipSrc, ipTotalLen, ipTtl,
+  IPV4_MIN_HLEN, IpError, PROTO_ICMP, ipDF, ipDst, ipFragOffset, ipHlen, ipMF, ipProto, ipSrc, ipTotalLen, ipTtl,
   validateIpv4, writeIpv4Header,
 } from '../wire/ipv4.js';
 import { MAC_BROADCAST, readMac, writeMac } from '../wire/mac.js';
@@ -20,6 +20,7 @@ import { EMSGSIZE, ENETUNREACH, type IpOutputOptions, type L4Host, type L4Protoc
 import { Neighbours } from './neighbour.js';
 import { RouteTable, type Route } from './route.js';
 import { gsoSegment } from './gso.js';
+import { fragment, Reassembler } from './fragment.js';
 import { PROTO_TCP } from '../wire/ipv4.js';
 
 export interface IfAddr {
@@ -44,6 +45,7 @@ export class Namespace implements L4Host {
   readonly stats: IpStats = newIpStats();
   readonly icmpStats: IcmpStats = newIcmpStats();
   readonly lo: LoopbackDev;
+  private readonly reasm: Reassembler;
   /** net.ipv4.ip_forward */
   ipForward = false;
   /** iptables for this namespace, when installed. */
@@ -57,6 +59,7 @@ export class Namespace implements L4Host {
     this.neigh = new Neighbours(this);
     this.icmp = new Icmp(this);
     this.ipId = prng.int(0, 0xffff);
+    this.reasm = new Reassembler(clock, this.stats, (quote) => this.icmpError(quote, ETH_HLEN, ICMP_TIME_EXCEEDED, 1));
     this.lo = new LoopbackDev(loIndex, clock);
     this.addDev(this.lo);
     this.addAddress(this.lo, 0x7f000001, 8);
@@ -202,16 +205,18 @@ export class Namespace implements L4Host {
     }
     if (src === 0) src = local ? (dst >>> 24 === 127 ? 0x7f000001 : dst) : route!.src || this.sourceFor(dev, route!.gw || dst);
     const total = frame.length - ETH_HLEN;
-    // No fragmentation of local output: callers size datagrams to the MTU; TCP may hand a
-    // GSO super-segment to a device that offloads segmentation (cut later if needed).
-    if (total > 0xffff || (total > dev.mtu && !(proto === PROTO_TCP && total <= dev.gsoMaxSize))) {
+    // TCP sizes segments to the MSS, or hands a GSO super-segment to a device that offloads
+    // segmentation; a bigger one is refused and TCP falls back. Other datagrams over the MTU
+    // are fragmented, DF clear (Linux's IP_PMTUDISC_WANT for ICMP and UDP sockets).
+    if (total > 0xffff || (proto === PROTO_TCP && total > dev.mtu && total > dev.gsoMaxSize)) {
       this.stats.FragFails++;
       return -EMSGSIZE;
     }
+    const df = total > dev.mtu && proto !== PROTO_TCP ? false : opts?.df ?? true;
     writeU16(frame, 12, ETHERTYPE_IPV4);
     this.ipId = (this.ipId + 1) & 0xffff;
     writeIpv4Header(frame, ETH_HLEN, {
-      tos: opts?.tos ?? 0, totalLen: total, id: this.ipId, df: opts?.df ?? true, ttl: opts?.ttl ?? 64, proto, src, dst,
+      tos: opts?.tos ?? 0, totalLen: total, id: this.ipId, df, ttl: opts?.ttl ?? 64, proto, src, dst,
     });
     this.stats.OutRequests++;
     return this.localOut(frame, dev, route, bcast);
@@ -255,10 +260,23 @@ export class Namespace implements L4Host {
   /** Hand an IPv4 frame to a device: loopback, broadcast, or via ARP to the next hop. */
   private transmit(frame: Uint8Array, dev: NetDev, route: Route | null, bcast: boolean): void {
     const len = frame.length - ETH_HLEN;
-    if (len > dev.mtu && len > dev.gsoMaxSize) {
-      // Software GSO: the device cannot carry this TCP super-segment whole.
-      for (const seg of gsoSegment(frame, dev.mtu)) this.transmit(seg, dev, route, bcast);
-      return;
+    if (len > dev.mtu) {
+      if (ipProto(frame, ETH_HLEN) === PROTO_TCP) {
+        if (len > dev.gsoMaxSize) {
+          // Software GSO: the device cannot carry this TCP super-segment whole.
+          for (const seg of gsoSegment(frame, dev.mtu)) this.transmit(seg, dev, route, bcast);
+          return;
+        }
+      } else if (ipDF(frame, ETH_HLEN)) {
+        this.stats.FragFails++;
+        return;
+      } else {
+        const frags = fragment(frame, dev.mtu);
+        this.stats.FragOKs++;
+        this.stats.FragCreates += frags.length;
+        for (const f of frags) this.transmit(f, dev, route, bcast);
+        return;
+      }
     }
     if (dev.kind === 'loopback') {
       writeMac(frame, 0, 0);
@@ -308,9 +326,10 @@ export class Namespace implements L4Host {
       return;
     }
     if (ipMF(frame, ETH_HLEN) || ipFragOffset(frame, ETH_HLEN) !== 0) {
-      // Fragments are not reassembled; every sender here honours the MTU and sets DF.
-      st.ReasmFails++;
-      return;
+      // Reassembled before PREROUTING, as Linux does with conntrack (nf_defrag_ipv4).
+      const whole = this.reasm.add(frame);
+      if (whole === null) return;
+      frame = whole;
     }
     const nf = this.nf;
     let p: NfPacket | null = null;
@@ -373,9 +392,10 @@ export class Namespace implements L4Host {
     }
     const out = route.dev;
     const total = ipTotalLen(frame, o);
-    if (total > out.mtu && ipProto(frame, o) !== PROTO_TCP) {
+    if (total > out.mtu && ipProto(frame, o) !== PROTO_TCP && ipDF(frame, o)) {
+      // RFC 1191: the next-hop MTU rides in the low 16 bits of the ICMP header's second word.
       this.stats.FragFails++;
-      this.icmpError(frame, o, ICMP_DEST_UNREACH, UNREACH_FRAG_NEEDED);
+      this.icmpError(frame, o, ICMP_DEST_UNREACH, UNREACH_FRAG_NEEDED, out.mtu);
       return;
     }
     const nf = this.nf;
@@ -420,7 +440,7 @@ export class Namespace implements L4Host {
    * Send an ICMP error about the packet at `b[ipOff..]` to its source (RFC 1122 §3.2.2: never
    * about ICMP errors, broadcasts, non-first fragments, or to a non-unicast source).
    */
-  icmpError(b: Uint8Array, ipOff: number, type: number, code: number): void {
+  icmpError(b: Uint8Array, ipOff: number, type: number, code: number, rest = 0): void {
     const src = ipSrc(b, ipOff);
     const dst = ipDst(b, ipOff);
     if (src === 0 || src === IP_BROADCAST || src >>> 28 === 14 || dst === IP_BROADCAST || this.isBroadcastFor(dst)) return;
@@ -431,7 +451,7 @@ export class Namespace implements L4Host {
       if (t !== 0 && t !== 8 && t !== 13 && t !== 14) return;
     }
     const total = Math.min(ipTotalLen(b, ipOff), b.length - ipOff);
-    const msg = buildIcmpError(type, code, b, ipOff, hl, total);
+    const msg = buildIcmpError(type, code, b, ipOff, hl, total, rest);
     this.icmpStats.OutMsgs++;
     if (type === ICMP_DEST_UNREACH) this.icmpStats.OutDestUnreachs++;
     if (type === ICMP_TIME_EXCEEDED) this.icmpStats.OutTimeExcds++;
@@ -441,6 +461,7 @@ export class Namespace implements L4Host {
   }
 
   dispose(): void {
+    this.reasm.dispose();
     this.neigh.dispose();
     this.icmp.dispose();
   }

@@ -169,11 +169,15 @@ describe('virtual time', () => {
     expect(performance.now() - w0).toBeLessThan(2000);
   });
 
-  it('a datagram larger than the MTU is refused locally (no fragmentation), in each tool’s words', async () => {
+  it('ping -s 2000 is fragmented on the way out and reassembled on the way in, both ways', async () => {
     engine = await Engine.create();
     await engine.docker('run -dit --name v1 busybox');
     await engine.docker('run -dit --name u1 ubuntu');
-    expect((await engine.docker('exec v1 ping -c 1 -s 2000 172.17.0.3')).stderr).toBe('ping: sendto: Message too long\n');
-    expect((await engine.docker('exec u1 ping -c 1 -s 2000 172.17.0.2')).stderr).toBe('ping: local error: message too long, mtu: 1500\n');
+    const r = await engine.docker('exec v1 ping -c 1 -s 2000 172.17.0.3');
+    expect(r.stdout).toMatch(/^PING 172\.17\.0\.3 \(172\.17\.0\.3\): 2000 data bytes\n2008 bytes from 172\.17\.0\.3: seq=0 ttl=64 time=/);
+    expect((await engine.docker('exec u1 ping -c 1 -s 2000 172.17.0.2')).stdout).toContain('2008 bytes from 172.17.0.2: icmp_seq=1 ttl=64');
+    // and across the host's router hop to the outside world
+    expect((await engine.docker('exec v1 ping -c 1 -s 3000 8.8.8.8')).stdout).toContain('3008 bytes from 8.8.8.8');
+    expect((await engine.docker('exec v1 ping -c 1 -s 65508 172.17.0.3')).stderr).toBe('ping: sendto: Message too long\n');
   });
 });
