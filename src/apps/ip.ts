@@ -28,7 +28,7 @@ function flags(d: NetDev, busybox: boolean, ns: Namespace): string {
   return `<${f.join(',')}>`;
 }
 
-function devName(ns: Namespace, d: NetDev): string {
+function devName(d: NetDev): string {
   const pi = d.peerIndex();
   return pi !== null ? `${d.name}@if${pi}` : d.name;
 }
@@ -44,7 +44,7 @@ function state(d: NetDev): string {
 
 function linkLines(ns: Namespace, d: NetDev, busybox: boolean, withMode: boolean): string {
   const qlen = d.kind === 'loopback' || d.kind === 'ether' ? 1000 : 0;
-  let head = `${d.index}: ${devName(ns, d)}: ${flags(d, busybox, ns)} mtu ${d.mtu} qdisc ${qdisc(d)}`;
+  let head = `${d.index}: ${devName(d)}: ${flags(d, busybox, ns)} mtu ${d.mtu} qdisc ${qdisc(d)}`;
   if (d.master) head += ` master ${d.master}`;
   head += ` state ${state(d)}`;
   if (withMode) head += ' mode DEFAULT';

@@ -46,7 +46,7 @@ export class Socket extends EventEmitter {
   private pendingSends: Array<() => void> = [];
 
   constructor(
-    private readonly udp: Udp,
+    udp: Udp,
     readonly type: 'udp4' | 'udp6',
     private readonly opts: DgramOptions,
     so?: SocketOptions,

@@ -344,7 +344,7 @@ export class Namespace implements L4Host {
     const dst = ipDst(frame, ETH_HLEN);
     if (this.isLocalAddress(dst)) this.deliver(frame, dev, p, false);
     else if (this.isBroadcastFor(dst) || (frame[0]! & 1) !== 0) this.deliver(frame, dev, p, true);
-    else if (this.ipForward) this.forward(frame, dev, p);
+    else if (this.ipForward) this.forward(frame, p);
     else st.InAddrErrors++;
   }
 
@@ -377,7 +377,7 @@ export class Namespace implements L4Host {
     h.input(frame, o, o + hl, l4Len, src, dst, dev.index);
   }
 
-  private forward(frame: Uint8Array, inDev: NetDev, p: NfPacket | null): void {
+  private forward(frame: Uint8Array, p: NfPacket | null): void {
     const o = ETH_HLEN;
     const dst = ipDst(frame, o);
     if (ipTtl(frame, o) <= 1) {

@@ -26,7 +26,7 @@ export class NeighEntry {
   queue: Uint8Array[] = [];
   timer: Timer;
   reachableMs: number;
-  constructor(readonly ip: number, readonly dev: NetDev, private readonly table: Neighbours) {
+  constructor(readonly ip: number, readonly dev: NetDev, table: Neighbours) {
     this.timer = table.ns.clock.timer(() => table.onTimer(this));
     this.reachableMs = BASE_REACHABLE_MS * (0.5 + table.ns.prng.float());
   }
