@@ -1,4 +1,4 @@
-import { parseShell } from '../apps/sh-parse.js';
+import { parseShell, ShellSyntaxError } from '../apps/sh-parse.js';
 import { Collector, Pipe } from '../apps/pipe.js';
 import type { Container, ExecResult } from './container.js';
 import { humanDuration, naturalCompare, table, truncCommand } from './cli-format.js';
@@ -83,7 +83,14 @@ export function splitArgs(line: string): string[] {
 
 /** Run one docker CLI invocation against the engine (time advances inside engine.clock.run). */
 export async function dockerCli(engine: Engine, argvOrLine: string | string[], io: DockerIo = {}): Promise<ExecResult> {
-  let argv = typeof argvOrLine === 'string' ? splitArgs(argvOrLine) : argvOrLine;
+  let argv: string[];
+  try {
+    argv = typeof argvOrLine === 'string' ? splitArgs(argvOrLine) : argvOrLine;
+  } catch (e) {
+    // The line never reaches docker: the shell rejects it.
+    if (e instanceof ShellSyntaxError) return { exitCode: 2, stdout: '', stderr: `sh: ${e.message}\n` };
+    throw e;
+  }
   if (argv[0] === 'docker') argv = argv.slice(1);
   const o = new Out(io);
   try {

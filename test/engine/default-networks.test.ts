@@ -122,6 +122,7 @@ describe('default networks', () => {
     expect((await engine.docker('run --bogus busybox')).stderr).toBe("unknown flag: --bogus\nSee 'docker run --help'.\n");
     expect((await engine.docker('frobnicate')).stderr).toBe("docker: 'frobnicate' is not a docker command.\nSee 'docker --help'\n");
     expect((await engine.docker('ps -q')).stdout.trim().split('\n').length).toBe(1);
+    expect(await engine.docker('run "unterminated')).toEqual({ exitCode: 2, stdout: '', stderr: 'sh: unterminated quoted string\n' });
   });
 
   it('network ls shows the defaults in Docker columns, sorted by name', async () => {
