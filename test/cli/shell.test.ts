@@ -56,7 +56,7 @@ describe('vnet shell', () => {
     t.type('exit 4\n');
     await t.expect(/^exit\n$/);
     expect(await t.exited).toBe(4);
-  }, 20_000);
+  }, 60_000);
 
   it('run, attach, hostname, exit; Ctrl-C stops a ping; Ctrl-D leaves the container, then quits', async () => {
     const t = start();
@@ -103,7 +103,7 @@ describe('vnet shell', () => {
     t.type('\x04');
     await t.expect(/^exit\n$/);
     expect(await t.exited).toBe(0);
-  }, 20_000);
+  }, 60_000);
 
   it('quits at the end of its input, after running what was typed', async () => {
     const t = start();
@@ -111,5 +111,5 @@ describe('vnet shell', () => {
     t.p.stdin.end();
     await t.expect(/\$ bridge\nhost\nnet1\nnone\n\$ $/);
     expect(await t.exited).toBe(0);
-  }, 20_000);
+  }, 60_000);
 });
