@@ -124,24 +124,32 @@ async function kernelConnRate(): Promise<number> {
 const RR = 20_000;
 const ONE = Buffer.from([1]);
 
-async function vnetRR(): Promise<number> {
-  const p = await pair();
-  p.b.createServer((s: Socket) => {
-    s.setNoDelay(true);
-    s.on('data', (d: Buffer) => s.write(d));
-  }).listen(5003);
-  const c = p.a.connect({ host: p.bIp, port: 5003 });
-  c.setNoDelay(true);
-  await p.e.clock.run(new Promise<void>((r) => c.on('connect', () => r())));
-  const t0 = performance.now();
-  await p.e.clock.run(new Promise<void>((resolve) => {
+/** The echo side of request/response: every byte straight back, no Nagle. */
+function echoNoDelay(s: { setNoDelay(b: boolean): unknown; on(ev: 'data', f: (d: Buffer) => void): unknown; write(b: Buffer): unknown }): void {
+  s.setNoDelay(true);
+  s.on('data', (d: Buffer) => s.write(d));
+}
+
+/** RR one-byte round trips on a connected socket (vnet's or the kernel's: both are net.Socket-shaped). */
+function pingPong(c: { on(ev: 'data', f: () => void): unknown; write(b: Buffer): unknown }): Promise<void> {
+  return new Promise<void>((resolve) => {
     let n = 0;
     c.on('data', () => {
       if (++n === RR) resolve();
       else c.write(ONE);
     });
     c.write(ONE);
-  }));
+  });
+}
+
+async function vnetRR(): Promise<number> {
+  const p = await pair();
+  p.b.createServer((s: Socket) => echoNoDelay(s)).listen(5003);
+  const c = p.a.connect({ host: p.bIp, port: 5003 });
+  c.setNoDelay(true);
+  await p.e.clock.run(new Promise<void>((r) => c.on('connect', () => r())));
+  const t0 = performance.now();
+  await p.e.clock.run(pingPong(c));
   const dt = (performance.now() - t0) / 1000;
   c.destroy();
   await p.e.close();
@@ -149,23 +157,13 @@ async function vnetRR(): Promise<number> {
 }
 
 async function kernelRR(): Promise<number> {
-  const srv = createServer((s) => {
-    s.setNoDelay(true);
-    s.on('data', (d) => s.write(d));
-  });
+  const srv = createServer((s) => echoNoDelay(s));
   await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
   const c = connect((srv.address() as AddressInfo).port, '127.0.0.1');
   c.setNoDelay(true);
   await new Promise<void>((r) => c.on('connect', () => r()));
   const t0 = performance.now();
-  await new Promise<void>((resolve) => {
-    let n = 0;
-    c.on('data', () => {
-      if (++n === RR) resolve();
-      else c.write(ONE);
-    });
-    c.write(ONE);
-  });
+  await pingPong(c);
   const dt = (performance.now() - t0) / 1000;
   c.destroy();
   srv.close();

@@ -29,11 +29,8 @@ function fixL4Checksum(b: Uint8Array, cOff: number, udp: boolean, oldIp: number,
   writeU16(b, cOff, c);
 }
 
-/**
- * Rewrite the source (isSrc) or destination address and port of a TCP/UDP/ICMP-query packet.
- * `port` < 0 keeps the port; for ICMP queries the "port" is the identifier.
- */
-export function rewritePacket(p: NfPacket, pk: PacketInfo, isSrc: boolean, ip: number, port: number): void {
+/** Copy-on-write: a copy of the packet with its source or destination address replaced (IP checksum fixed). */
+function copyWithAddress(p: NfPacket, isSrc: boolean, ip: number): Uint8Array {
   const b = p.buf.slice();
   const o = p.off;
   const aOff = o + (isSrc ? 12 : 16);
@@ -42,6 +39,16 @@ export function rewritePacket(p: NfPacket, pk: PacketInfo, isSrc: boolean, ip: n
     writeU32(b, aOff, ip);
     writeU16(b, o + 10, adjust32(readU16(b, o + 10), oldIp, ip));
   }
+  return b;
+}
+
+/**
+ * Rewrite the source (isSrc) or destination address and port of a TCP/UDP/ICMP-query packet.
+ * `port` < 0 keeps the port; for ICMP queries the "port" is the identifier.
+ */
+export function rewritePacket(p: NfPacket, pk: PacketInfo, isSrc: boolean, ip: number, port: number): void {
+  const oldIp = readU32(p.buf, p.off + (isSrc ? 12 : 16));
+  const b = copyWithAddress(p, isSrc, ip);
   if (!pk.frag) {
     const l4 = pk.l4;
     if (pk.proto === PROTO_TCP || pk.proto === PROTO_UDP) {
@@ -76,14 +83,7 @@ export function rewritePacket(p: NfPacket, pk: PacketInfo, isSrc: boolean, ip: n
  * end sees an error about the packet it really sent.
  */
 export function rewriteIcmpError(p: NfPacket, pk: PacketInfo, isSrc: boolean, ip: number, port: number): void {
-  const b = p.buf.slice();
-  const o = p.off;
-  const aOff = o + (isSrc ? 12 : 16);
-  const oldIp = readU32(b, aOff);
-  if (oldIp !== ip) {
-    writeU32(b, aOff, ip);
-    writeU16(b, o + 10, adjust32(readU16(b, o + 10), oldIp, ip));
-  }
+  const b = copyWithAddress(p, isSrc, ip);
   if (isSrc) pk.src = ip;
   else pk.dst = ip;
   const l4 = pk.l4;
